@@ -1,0 +1,110 @@
+// The StorageEngine contract. Operations reach storage only through these interfaces.
+//
+// It is shaped to fit a clustered backend later (NATS JetStream): logs get their offsets from the
+// backend (never from an in-process counter in the caller), and metadata is a key-value store with
+// compare-and-set on a revision, like a replicated KV bucket. Callers may cache; the backend is
+// the truth.
+
+/** A record as handed to `append`. Validation happened above: sizes and keys are already legal. */
+export interface AppendRecord {
+  readonly partitionKey: string;
+  readonly data: Uint8Array;
+}
+
+/** A record as read back. `offset` is the record's position in its shard log. */
+export interface StoredRecord {
+  readonly offset: number;
+  /** Arrival time, epoch milliseconds, assigned by the log at append. */
+  readonly timestampMs: number;
+  readonly partitionKey: string;
+  readonly data: Uint8Array;
+}
+
+export interface AppendResult {
+  /** Offset of the first record; the others follow consecutively. */
+  readonly firstOffset: number;
+  readonly timestampMs: number;
+}
+
+export interface ReadResult {
+  readonly records: StoredRecord[];
+  /** Offset to read from next (one past the last record returned, or `from` if none). */
+  readonly nextOffset: number;
+  /** Offset the next appended record will get: the log's tip. */
+  readonly endOffset: number;
+  /** Arrival time of the newest record in the log, or undefined when empty. */
+  readonly lastTimestampMs: number | undefined;
+}
+
+export interface LogBounds {
+  /** Oldest offset still stored (the trim horizon before time-based filtering). */
+  readonly startOffset: number;
+  /** Offset the next appended record will get. */
+  readonly endOffset: number;
+}
+
+export interface ReadLimits {
+  readonly maxRecords: number;
+  /** Stop before exceeding this many bytes of data + partition key (at least one record is returned). */
+  readonly maxBytes: number;
+  /** Records with timestampMs below this are skipped (retention); optional. */
+  readonly minTimestampMs?: number;
+}
+
+/** Durability: fsync = acknowledged means fdatasync'd; batch = written, fsync'd within a bounded interval; none = OS decides. */
+export type Durability = 'fsync' | 'batch' | 'none';
+
+/**
+ * Append-only logs, one per shard, addressed by an opaque id (e.g. `<streamUid>/<shardIndex>`).
+ * Offsets start at 0 and increase by 1 per record.
+ */
+export interface LogStore {
+  /** Creates an empty log; a no-op when it exists. */
+  create(logId: string): Promise<void>;
+  /** Removes a log and all its data. A no-op when it is missing. */
+  drop(logId: string): Promise<void>;
+  /** Appends records atomically (all or none) and resolves once durable per the durability mode. */
+  append(logId: string, records: readonly AppendRecord[]): Promise<AppendResult>;
+  read(logId: string, fromOffset: number, limits: ReadLimits): Promise<ReadResult>;
+  bounds(logId: string): Promise<LogBounds>;
+  /** First offset whose record arrived at or after `timestampMs`; `endOffset` when none. */
+  offsetForTimestamp(logId: string, timestampMs: number): Promise<number>;
+  /** Deletes whole segments whose newest record is older than `cutoffMs`. Returns records dropped. */
+  trimBefore(logId: string, cutoffMs: number): Promise<number>;
+  /** Calls `listener` after records are appended (committed) to `logId`. Returns an unsubscribe. */
+  onAppend(logId: string, listener: (endOffset: number) => void): () => void;
+}
+
+export interface KvEntry {
+  readonly key: string;
+  readonly value: string;
+  readonly revision: number;
+}
+
+/** Thrown by `put`/`delete` when the expected revision does not match. */
+export class RevisionConflictError extends Error {
+  constructor(key: string) {
+    super(`revision conflict on ${key}`);
+    this.name = 'RevisionConflictError';
+  }
+}
+
+/** Small transactional metadata: streams, shards, consumers, tags, policies, account settings. */
+export interface MetaStore {
+  get(key: string): Promise<KvEntry | undefined>;
+  /**
+   * Writes `value`. `expectedRevision` null means "must not exist"; a number means "must be at that
+   * revision"; undefined means unconditional. Resolves to the new revision.
+   */
+  put(key: string, value: string, expectedRevision?: number | null): Promise<number>;
+  delete(key: string, expectedRevision?: number): Promise<void>;
+  /** Entries whose key starts with `prefix`, in key order. */
+  list(prefix: string): Promise<KvEntry[]>;
+}
+
+export interface StorageEngine {
+  readonly kind: string;
+  readonly logs: LogStore;
+  readonly meta: MetaStore;
+  close(): Promise<void>;
+}
