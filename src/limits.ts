@@ -45,6 +45,18 @@ export const limits = {
 
   // Our own.
   stateDelayMsDefault: 500,
+
+  // Benchmark harness (src/bench): bounds on the load generator, not on the server.
+  benchLatencySamplesMax: 1_000_000,
+  benchRssSampleIntervalMs: 250,
+  benchRequestTimeoutMs: 30_000,
+  benchTargetStartTimeoutMs: 60_000,
+  benchTargetStopTimeoutMs: 10_000,
+  benchStreamActiveTimeoutMs: 30_000,
+  benchScenarioOverrunMs: 60_000,
+  benchPutGetInflightMax: 256,
+  benchDrainPassesMax: 10_000,
+  benchPrefillFailuresMax: 2_000,
 } as const;
 
 export const HASH_KEY_MAX = (1n << 128n) - 1n;
