@@ -1,0 +1,39 @@
+// Server configuration: CLI flags and SHARDLINE_* environment variables resolve to this.
+import type { Durability } from './storage/engine.js';
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** `local` (embedded, durable) or `memory` (nothing persisted). */
+  readonly storage: 'local' | 'memory';
+  readonly durability: Durability;
+  readonly region: string;
+  readonly accountId: string;
+  /** How long streams and consumers stay CREATING/UPDATING/DELETING. */
+  readonly stateDelayMs: number;
+  /** `aws` enforces AWS's throughput limits; `off` lifts them. */
+  readonly limits: 'aws' | 'off';
+  readonly shardLimit: number;
+  readonly onDemandStreamLimit: number;
+  readonly tlsPort?: number;
+  readonly tlsKeyFile?: string;
+  readonly tlsCertFile?: string;
+  readonly bootstrapFile?: string;
+  readonly logLevel: string;
+}
+
+export const defaultConfig: Config = {
+  host: '127.0.0.1',
+  port: 4567,
+  dataDir: './data',
+  storage: 'local',
+  durability: 'fsync',
+  region: 'us-east-1',
+  accountId: '000000000000',
+  stateDelayMs: 500,
+  limits: 'aws',
+  shardLimit: 20_000,
+  onDemandStreamLimit: 50,
+  logLevel: 'info',
+};

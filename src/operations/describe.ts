@@ -1,0 +1,62 @@
+// Renders stored stream metadata in the API's output shapes (shared by Describe*, ListStreams, ListShards).
+import { encodeSequenceNumber } from '../domain/sequence-number.js';
+import { isOpen, type ShardMeta, type StreamMeta, shardIdOf, StreamStatus } from '../domain/stream-model.js';
+import { arnOf, type PendingMeta } from './stream-store.js';
+
+export function shardOutput(shard: ShardMeta): Record<string, unknown> {
+  const out: Record<string, unknown> = { ShardId: shardIdOf(shard.index) };
+  if (shard.parent !== undefined) out.ParentShardId = shardIdOf(shard.parent);
+  if (shard.adjacentParent !== undefined) out.AdjacentParentShardId = shardIdOf(shard.adjacentParent);
+  out.HashKeyRange = { StartingHashKey: shard.start, EndingHashKey: shard.end };
+  const range: Record<string, string> = { StartingSequenceNumber: encodeSequenceNumber(shard.index, 0) };
+  if (shard.closedEndOffset !== undefined)
+    range.EndingSequenceNumber = encodeSequenceNumber(shard.index, Math.max(shard.closedEndOffset - 1, 0));
+  out.SequenceNumberRange = range;
+  return out;
+}
+
+/** Shards are visible once the stream leaves CREATING. */
+export function visibleShards(meta: StreamMeta): readonly ShardMeta[] {
+  return meta.status === StreamStatus.CREATING ? [] : meta.shards;
+}
+
+export function enhancedMonitoring(meta: StreamMeta): Record<string, unknown>[] {
+  return [{ ShardLevelMetrics: [...meta.shardLevelMetrics] }];
+}
+
+export function encryptionFields(meta: StreamMeta): Record<string, unknown> {
+  return meta.encryptionType === 'KMS' ? { EncryptionType: 'KMS', KeyId: meta.keyId } : { EncryptionType: 'NONE' };
+}
+
+export function streamSummary(meta: StreamMeta): Record<string, unknown> {
+  return {
+    StreamName: meta.name,
+    StreamARN: arnOf(meta),
+    StreamStatus: meta.status,
+    StreamModeDetails: { StreamMode: meta.mode },
+    StreamCreationTimestamp: new Date(meta.createdAtMs),
+  };
+}
+
+/** Warm throughput is reported for on-demand streams that have one configured (or pending). */
+export function warmThroughput(meta: StreamMeta): Record<string, number> | undefined {
+  if (meta.mode !== 'ON_DEMAND') return undefined;
+  const target = (meta as PendingMeta).pending?.warmThroughputMiBps ?? meta.warmThroughputMiBps;
+  if (target === undefined) return undefined;
+  return { TargetMiBps: target, CurrentMiBps: meta.warmThroughputMiBps ?? 0 };
+}
+
+export function streamDescriptionSummary(meta: StreamMeta, consumers: number): Record<string, unknown> {
+  const warm = warmThroughput(meta);
+  return {
+    ...streamSummary(meta),
+    RetentionPeriodHours: meta.retentionHours,
+    EnhancedMonitoring: enhancedMonitoring(meta),
+    ...encryptionFields(meta),
+    OpenShardCount: visibleShards(meta).filter(isOpen).length,
+    ConsumerCount: consumers,
+    ...(warm ? { WarmThroughput: warm } : {}),
+    MaxRecordSizeInKiB: meta.maxRecordSizeKiB,
+    ...(meta.mode === 'ON_DEMAND' ? { RecordDistributionStrategy: meta.recordDistribution } : {}),
+  };
+}

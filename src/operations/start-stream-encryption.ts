@@ -1,0 +1,17 @@
+import { InvalidArgumentException } from '../errors.js';
+import type { Handler } from './context.js';
+
+/** KMS is metadata only: any key id form is accepted and recorded. */
+export const startStreamEncryption: Handler = async ({ streams, config }, input, ctx) => {
+  if (input.EncryptionType !== 'KMS')
+    throw new InvalidArgumentException(
+      `Encryption type ${input.EncryptionType} is not supported for StartStreamEncryption. Use KMS.`,
+    );
+  await streams.updateActive(
+    input,
+    ctx,
+    (meta) => ({ ...meta, encryptionType: 'KMS', keyId: input.KeyId as string }),
+    config.stateDelayMs,
+  );
+  return undefined;
+};

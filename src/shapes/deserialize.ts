@@ -1,0 +1,164 @@
+// Turns a parsed JSON or CBOR body into typed input, the way the AWS front end does: unknown
+// members and nulls are dropped, wrong types are a SerializationException with Coral's wording.
+import { type KinesisError, SerializationException } from '../errors.js';
+import { type Shape, shapeOf } from './model.js';
+
+export type Wire = 'json' | 'cbor';
+
+const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
+/** A Date decoded by cbor-x from tag 1 with epoch milliseconds (as Java sends) is 1000× too late. */
+const CBOR_MS_AS_SECONDS_THRESHOLD_MS = 1e14;
+
+function typeError(message: string): KinesisError {
+  const err = new SerializationException(message);
+  return err;
+}
+
+function describeStructural(value: unknown): KinesisError | undefined {
+  if (Array.isArray(value)) return typeError('Start of list found where not expected');
+  if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array) && !(value instanceof Date))
+    return typeError('Start of structure or map found where not expected.');
+  return undefined;
+}
+
+function javaClassOf(value: unknown): string {
+  if (typeof value === 'boolean') return 'java.lang.Boolean';
+  if (typeof value === 'string') return 'java.lang.String';
+  return 'java.math.BigDecimal';
+}
+
+function readBoolean(value: unknown): boolean {
+  if (typeof value === 'boolean') return value;
+  const structural = describeStructural(value);
+  if (structural) throw structural;
+  if (typeof value === 'string') throw typeError(`'${value.toUpperCase()}' can not be converted to an Boolean`);
+  throw typeError('class java.math.BigDecimal can not be converted to an Boolean');
+}
+
+function readInteger(value: unknown, javaType: 'Integer' | 'Long'): number {
+  if (typeof value === 'number' && Number.isFinite(value)) return Math.floor(value);
+  if (typeof value === 'bigint') return Number(value);
+  const structural = describeStructural(value);
+  if (structural) throw structural;
+  throw typeError(`class ${javaClassOf(value)} can not be converted to an ${javaType}`);
+}
+
+function readString(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const structural = describeStructural(value);
+  if (structural) throw structural;
+  throw typeError(`class ${javaClassOf(value)} can not be converted to an String`);
+}
+
+function readBlob(value: unknown, wire: Wire): Buffer {
+  if (value instanceof Uint8Array) {
+    if (wire === 'json') throw typeError('Start of structure or map found where not expected.');
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  }
+  if (typeof value === 'string') {
+    if (value.length % 4 !== 0)
+      throw typeError(
+        `'${value}' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: ${value.length}`,
+      );
+    if (!BASE64_RE.test(value)) {
+      const bad = /[^A-Za-z0-9+/=]|=[^=]/.exec(value);
+      throw typeError(`'${value}' can not be converted to a Blob: Invalid Base64 character: '${bad?.[0]?.[0] ?? '='}'`);
+    }
+    const buf = Buffer.from(value, 'base64');
+    // Non-canonical trailing bits (e.g. "AB==") decode but do not round-trip.
+    if (!canonicalTail(value, buf))
+      throw typeError(`'${value}' can not be converted to a Blob: Invalid last non-pad Base64 character dectected`);
+    return buf;
+  }
+  const structural = describeStructural(value);
+  if (structural) throw structural;
+  throw typeError(`class ${javaClassOf(value)} can not be converted to a Blob`);
+}
+
+function canonicalTail(value: string, buf: Buffer): boolean {
+  const pad = value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0;
+  if (pad === 0) return true;
+  return buf.subarray(buf.length - (3 - pad)).toString('base64') === value.slice(value.length - 4);
+}
+
+/** Returns epoch milliseconds. JSON sends epoch seconds (fractional); CBOR sends tag 1 (see above). */
+function readTimestamp(value: unknown, wire: Wire): number {
+  if (value instanceof Date) {
+    const ms = value.getTime();
+    return ms > CBOR_MS_AS_SECONDS_THRESHOLD_MS ? ms / 1000 : ms;
+  }
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    if (wire === 'cbor' && value > CBOR_MS_AS_SECONDS_THRESHOLD_MS / 1000) return value;
+    return Math.round(value * 1000);
+  }
+  if (typeof value === 'bigint') return Number(value);
+  const structural = describeStructural(value);
+  if (structural) throw structural;
+  if (typeof value === 'string') throw typeError(`class java.lang.String can not be converted to milliseconds since epoch`);
+  throw typeError(`class ${javaClassOf(value)} can not be converted to milliseconds since epoch`);
+}
+
+function readList(value: unknown, shape: Shape, wire: Wire): unknown[] {
+  if (!Array.isArray(value)) {
+    if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array))
+      throw typeError('Start of structure or map found where not expected.');
+    throw typeError('Expected list or null');
+  }
+  const memberShape = shape.member ?? 'String';
+  const out: unknown[] = [];
+  for (const item of value) out.push(item === null ? null : readValue(item, memberShape, wire));
+  return out;
+}
+
+function readMap(value: unknown, shape: Shape, wire: Wire): Record<string, unknown> {
+  if (Array.isArray(value)) throw typeError('Start of list found where not expected');
+  if (value === null || typeof value !== 'object' || value instanceof Uint8Array) throw typeError('Expected map or null');
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (v === null || v === undefined) continue;
+    out[k] = readValue(v, shape.value ?? 'String', wire);
+  }
+  return out;
+}
+
+export function readStructure(value: unknown, shapeName: string, wire: Wire): Record<string, unknown> {
+  const shape = shapeOf(shapeName);
+  if (Array.isArray(value)) throw typeError('Start of list found where not expected');
+  if (value === null || typeof value !== 'object' || value instanceof Uint8Array) throw typeError('Expected null');
+  const members = shape.members ?? {};
+  const input = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [name, memberShape] of Object.entries(members)) {
+    if (!Object.hasOwn(input, name)) continue;
+    const v = input[name];
+    if (v === null || v === undefined) continue;
+    out[name] = readValue(v, memberShape, wire);
+  }
+  return out;
+}
+
+function readValue(value: unknown, shapeName: string, wire: Wire): unknown {
+  const shape = shapeOf(shapeName);
+  switch (shape.type) {
+    case 'boolean':
+      return readBoolean(value);
+    case 'integer':
+      return readInteger(value, 'Integer');
+    case 'long':
+      return readInteger(value, 'Long');
+    case 'string':
+      return readString(value);
+    case 'blob':
+      return readBlob(value, wire);
+    case 'timestamp':
+      return readTimestamp(value, wire);
+    case 'list':
+      return readList(value, shape, wire);
+    case 'map':
+      return readMap(value, shape, wire);
+    case 'structure':
+      return readStructure(value, shapeName, wire);
+    default:
+      throw new Error(`unsupported shape type ${shape.type}`);
+  }
+}
