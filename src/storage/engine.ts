@@ -89,6 +89,14 @@ export class RevisionConflictError extends Error {
   }
 }
 
+/** Thrown by log operations (other than `create`, `drop`, `onAppend`) on a log that does not exist. */
+export class LogNotFoundError extends Error {
+  constructor(logId: string) {
+    super(`log not found: ${logId}`);
+    this.name = 'LogNotFoundError';
+  }
+}
+
 /** Small transactional metadata: streams, shards, consumers, tags, policies, account settings. */
 export interface MetaStore {
   get(key: string): Promise<KvEntry | undefined>;
