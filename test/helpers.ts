@@ -89,3 +89,14 @@ export async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs = 1
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+/**
+ * Starts Shardline in-process on an existing data dir; close() keeps the dir, so a second call
+ * with the same dir is a restart (persistence tests). The caller removes the dir.
+ */
+export async function startTestServerAt(dataDir: string, overrides: Partial<Config> = {}): Promise<TestServer> {
+  const config: Config = { ...defaultConfig, port: 0, dataDir, stateDelayMs: 0, durability: 'none', ...overrides };
+  const engine = await openEngine({ kind: config.storage, dataDir: config.dataDir, durability: config.durability });
+  const server = await startServer(config, engine);
+  return { endpoint: server.endpoint, external: false, server, dataDir, close: () => server.close() };
+}

@@ -7,9 +7,14 @@ export interface AccountSettings {
   readonly endedAtMs?: number;
 }
 
-export const accountSettingsKey = (account: string, region: string): string => `account/${account}/${region}/settings`;
+export const accountSettingsKey = (account: string, region: string): string =>
+  `account/${account}/${region}/settings`;
 
-export async function readAccountSettings(engine: StorageEngine, account: string, region: string): Promise<AccountSettings> {
+export async function readAccountSettings(
+  engine: StorageEngine,
+  account: string,
+  region: string,
+): Promise<AccountSettings> {
   const entry = await engine.meta.get(accountSettingsKey(account, region));
   return entry ? (JSON.parse(entry.value) as AccountSettings) : { commitment: 'DISABLED' };
 }

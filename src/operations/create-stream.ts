@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { initialShards, type StreamMeta, StreamStatus, type StreamMode } from '../domain/stream-model.js';
+import { initialShards, type StreamMeta, type StreamMode, StreamStatus } from '../domain/stream-model.js';
 import { InvalidArgumentException, LimitExceededException } from '../errors.js';
 import { limits } from '../limits.js';
 import type { Handler } from './context.js';
 import { openShardCount } from './limits-math.js';
+import { mergeTags } from './tag-rules.js';
+import { checkWarmThroughput } from './warm-throughput-rules.js';
 
 export const createStream: Handler = async (services, input, ctx) => {
   const { config, streams, engine } = services;
@@ -37,9 +39,16 @@ export const createStream: Handler = async (services, input, ctx) => {
       `Account ${ctx.account} has reached the limit of ${limits.streamsCreatingMax} streams in CREATING state.`,
     );
 
-  const tags = (input.Tags ?? {}) as Record<string, string>;
-  if (Object.keys(tags).length > limits.tagsPerResourceMax)
-    throw new InvalidArgumentException(`Too many tags. A stream can have at most ${limits.tagsPerResourceMax} tags.`);
+  const tags = mergeTags({}, (input.Tags ?? {}) as Record<string, string>, {
+    verb: 'add tags to',
+    what: `stream ${input.StreamName} under account ${ctx.account}`,
+  });
+  if (input.WarmThroughputMiBps !== undefined)
+    await checkWarmThroughput(engine, ctx.account, ctx.region, mode, input.WarmThroughputMiBps);
+  if (input.RecordDistributionStrategy === 'AUTO' && mode !== 'ON_DEMAND')
+    throw new InvalidArgumentException(
+      'Record distribution strategy AUTO is only supported for streams in ON_DEMAND mode.',
+    );
 
   const delay = config.stateDelayMs;
   const meta: StreamMeta = {
@@ -56,9 +65,7 @@ export const createStream: Handler = async (services, input, ctx) => {
     shardLevelMetrics: [],
     tags,
     maxRecordSizeKiB: input.MaxRecordSizeInKiB ?? limits.recordBytesDefault / 1024,
-    ...(mode === 'ON_DEMAND' && input.WarmThroughputMiBps !== undefined
-      ? { warmThroughputMiBps: input.WarmThroughputMiBps }
-      : {}),
+    ...(input.WarmThroughputMiBps !== undefined ? { warmThroughputMiBps: input.WarmThroughputMiBps } : {}),
     recordDistribution: input.RecordDistributionStrategy ?? 'USER_PARTITION_KEY',
     shards: initialShards(shardCount, ctx.nowMs),
     nextShardIndex: shardCount,

@@ -1,7 +1,13 @@
 import { shardIndexOf } from '../domain/stream-model.js';
 import { limits } from '../limits.js';
 import type { Handler } from './context.js';
-import { encryptionFields, enhancedMonitoring, shardOutput, streamSummary, visibleShards } from './describe.js';
+import {
+  encryptionFields,
+  enhancedMonitoring,
+  shardOutput,
+  streamSummary,
+  visibleShards,
+} from './describe.js';
 
 export const describeStream: Handler = async ({ streams }, input, ctx) => {
   const meta = await streams.get(input, ctx);

@@ -1,6 +1,6 @@
 // Renders stored stream metadata in the API's output shapes (shared by Describe*, ListStreams, ListShards).
 import { encodeSequenceNumber } from '../domain/sequence-number.js';
-import { isOpen, type ShardMeta, type StreamMeta, shardIdOf, StreamStatus } from '../domain/stream-model.js';
+import { isOpen, type ShardMeta, type StreamMeta, StreamStatus, shardIdOf } from '../domain/stream-model.js';
 import { arnOf, type PendingMeta } from './stream-store.js';
 
 export function shardOutput(shard: ShardMeta): Record<string, unknown> {
@@ -25,7 +25,9 @@ export function enhancedMonitoring(meta: StreamMeta): Record<string, unknown>[] 
 }
 
 export function encryptionFields(meta: StreamMeta): Record<string, unknown> {
-  return meta.encryptionType === 'KMS' ? { EncryptionType: 'KMS', KeyId: meta.keyId } : { EncryptionType: 'NONE' };
+  return meta.encryptionType === 'KMS'
+    ? { EncryptionType: 'KMS', KeyId: meta.keyId }
+    : { EncryptionType: 'NONE' };
 }
 
 export function streamSummary(meta: StreamMeta): Record<string, unknown> {

@@ -8,7 +8,10 @@ export const enableEnhancedMonitoring: Handler = async ({ streams }, input, ctx)
     current = meta.shardLevelMetrics;
     return {
       ...meta,
-      shardLevelMetrics: canonicalMetrics([...meta.shardLevelMetrics, ...expandMetrics(input.ShardLevelMetrics)]),
+      shardLevelMetrics: canonicalMetrics([
+        ...meta.shardLevelMetrics,
+        ...expandMetrics(input.ShardLevelMetrics),
+      ]),
     };
   });
   return {

@@ -9,7 +9,9 @@ export const listStreams: Handler = async ({ streams }, input, ctx) => {
   let after: string | undefined = input.ExclusiveStartStreamName;
   if (input.NextToken !== undefined) {
     if (after !== undefined)
-      throw new InvalidArgumentException('NextToken and ExclusiveStartStreamName cannot be provided together.');
+      throw new InvalidArgumentException(
+        'NextToken and ExclusiveStartStreamName cannot be provided together.',
+      );
     const token = decodeNextToken(input.NextToken, ctx.nowMs);
     if (token === 'expired') throw new ExpiredNextTokenException('The NextToken has expired.');
     if (token === undefined) throw new InvalidArgumentException('Invalid NextToken.');

@@ -12,7 +12,10 @@ export function encodeNextToken(body: TokenBody, nowMs: number): string {
 
 export function decodeNextToken(token: string, nowMs: number): TokenBody | 'expired' | undefined {
   try {
-    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { after?: unknown; t?: unknown };
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as {
+      after?: unknown;
+      t?: unknown;
+    };
     if (typeof parsed.after !== 'string' || typeof parsed.t !== 'number') return undefined;
     if (nowMs - parsed.t > limits.nextTokenLifetimeMs) return 'expired';
     return parsed as TokenBody;

@@ -1,6 +1,6 @@
 import type { Handler } from './context.js';
-import { checkPolicyDocument } from './resource-policy-rules.js';
 import { streamOfResource } from './resource-arn.js';
+import { checkPolicyDocument } from './resource-policy-rules.js';
 import { assertActive, policyKeyOfStream } from './stream-store.js';
 
 export const putResourcePolicy: Handler = async (services, input, ctx) => {

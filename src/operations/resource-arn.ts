@@ -9,7 +9,11 @@ const CONSUMER_SUFFIX_RE = /^(arn:[^/]+\/[^/]+)\/consumer\/[^/]+:\d+$/;
  * The stream a ResourceARN names. Consumer ARNs answer ResourceNotFoundException until
  * consumers exist (they belong to a later issue).
  */
-export async function streamOfResource(services: Services, input: Input, ctx: OpContext): Promise<StreamMeta> {
+export async function streamOfResource(
+  services: Services,
+  input: Input,
+  ctx: OpContext,
+): Promise<StreamMeta> {
   const arn = input.ResourceARN as string;
   const consumer = CONSUMER_SUFFIX_RE.exec(arn);
   if (consumer) {

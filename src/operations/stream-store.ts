@@ -1,12 +1,13 @@
 // Streams in the metadata store: lookup by name or ARN, lazy status transitions (so a restart in
 // the middle of CREATING/DELETING still completes), and compare-and-set updates.
+
+import { logIdOf, parseStreamArn, type StreamMeta, StreamStatus, streamArn } from '../domain/stream-model.js';
 import {
   InvalidArgumentException,
   ResourceInUseException,
   streamNotFound,
   ValidationException,
 } from '../errors.js';
-import { logIdOf, parseStreamArn, type StreamMeta, StreamStatus, streamArn } from '../domain/stream-model.js';
 import { RevisionConflictError, type StorageEngine } from '../storage/engine.js';
 import type { Input, OpContext } from './context.js';
 
@@ -32,7 +33,8 @@ export class StreamStore {
       const entry = await this.#engine.meta.get(key);
       if (!entry) return undefined;
       const meta = JSON.parse(entry.value) as StreamMeta;
-      if (meta.status === StreamStatus.ACTIVE || nowMs < meta.statusUntilMs) return { meta, revision: entry.revision };
+      if (meta.status === StreamStatus.ACTIVE || nowMs < meta.statusUntilMs)
+        return { meta, revision: entry.revision };
       try {
         if (meta.status === StreamStatus.DELETING) {
           await this.#engine.meta.delete(key, entry.revision);
@@ -63,7 +65,9 @@ export class StreamStore {
       const parsed = parseStreamArn(arn);
       if (!parsed) throw new InvalidArgumentException(`Invalid StreamARN ${arn}.`);
       if (name !== undefined && name !== parsed.name)
-        throw new InvalidArgumentException(`StreamARN ${arn} and StreamName ${name} refer to different streams.`);
+        throw new InvalidArgumentException(
+          `StreamARN ${arn} and StreamName ${name} refer to different streams.`,
+        );
       return parsed;
     }
     if (name === undefined) throw new ValidationException('Either StreamName or StreamARN must be provided.');
@@ -122,7 +126,9 @@ export class StreamStore {
         if (!(err instanceof RevisionConflictError)) throw err;
       }
     }
-    throw new ResourceInUseException(`Stream ${address.name} under account ${address.account} is being modified.`);
+    throw new ResourceInUseException(
+      `Stream ${address.name} under account ${address.account} is being modified.`,
+    );
   }
 
   /**

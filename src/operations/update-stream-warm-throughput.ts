@@ -1,6 +1,6 @@
 import type { Handler } from './context.js';
 import { warmThroughput } from './describe.js';
-import { arnOf } from './stream-store.js';
+import { arnOf, type PendingMeta } from './stream-store.js';
 import { checkWarmThroughput } from './warm-throughput-rules.js';
 
 /** The new target applies when the stream returns from UPDATING to ACTIVE. */
@@ -11,7 +11,7 @@ export const updateStreamWarmThroughput: Handler = async ({ streams, engine, con
   const next = await streams.updateActive(
     input,
     ctx,
-    (meta) => ({ ...meta, pending: { warmThroughputMiBps: mibps } }),
+    (meta): PendingMeta => ({ ...meta, pending: { warmThroughputMiBps: mibps } }),
     config.stateDelayMs,
   );
   return {

@@ -13,7 +13,9 @@ export async function checkWarmThroughput(
   mibps: number,
 ): Promise<void> {
   if (mode !== 'ON_DEMAND')
-    throw new InvalidArgumentException('Warm throughput can only be configured for streams in ON_DEMAND mode.');
+    throw new InvalidArgumentException(
+      'Warm throughput can only be configured for streams in ON_DEMAND mode.',
+    );
   if (mibps > limits.warmThroughputMiBpsMax)
     throw new InvalidArgumentException(
       `Requested warm throughput (${mibps} MiBps) exceeds the maximum of ${limits.warmThroughputMiBpsMax} MiBps.`,
