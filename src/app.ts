@@ -5,8 +5,9 @@ import type { Config } from './config.js';
 import type { OpContext, Services } from './operations/context.js';
 import { operationTable } from './operations/index.js';
 import { StreamStore } from './operations/stream-store.js';
+import { applyBootstrap, type BootstrapReport, loadBootstrapFile } from './server/bootstrap.js';
 import { type CallContext, createRequestHandler, type Dispatcher } from './server/handler.js';
-import { createListener, createTlsListener } from './server/listener.js';
+import { createListener, type ListenerOptions } from './server/listener.js';
 import type { StorageEngine } from './storage/engine.js';
 
 export interface RunningServer {
@@ -14,6 +15,11 @@ export interface RunningServer {
   readonly tlsPort: number | undefined;
   readonly services: Services;
   readonly endpoint: string;
+  /** `https://…` when a TLS port is served. */
+  readonly tlsEndpoint: string | undefined;
+  /** PEM certificate of the TLS port (self-signed unless given), for clients that must trust it. */
+  readonly tlsCert: string | undefined;
+  readonly bootstrap: BootstrapReport | undefined;
   close(): Promise<void>;
 }
 
@@ -66,17 +72,34 @@ async function listen(server: net.Server, port: number, host: string): Promise<n
   return typeof address === 'object' && address ? address.port : port;
 }
 
-export async function startServer(config: Config, engine: StorageEngine, log: AppLogger = silent): Promise<RunningServer> {
+function listenerOptions(config: Config): Partial<ListenerOptions> {
+  return config.headersTimeoutMs === undefined ? {} : { headersTimeoutMs: config.headersTimeoutMs };
+}
+
+export async function startServer(
+  config: Config,
+  engine: StorageEngine,
+  log: AppLogger = silent,
+): Promise<RunningServer> {
   const services: Services = { config, engine, streams: new StreamStore(engine), state: new Map() };
-  const handler = createRequestHandler(createDispatcher(services, log));
-  const { server, http1, http2 } = createListener(handler);
-  const port = await listen(server, config.port, config.host);
-  let tlsServer: net.Server | undefined;
+  const dispatcher = createDispatcher(services, log);
+  // Bootstrap before listening, so no client ever sees a half-applied file.
+  const bootstrap = config.bootstrapFile
+    ? await applyBootstrap(await loadBootstrapFile(config.bootstrapFile), dispatcher, config)
+    : undefined;
+  const listener = createListener(createRequestHandler(dispatcher), listenerOptions(config));
+  const port = await listen(listener.server, config.port, config.host);
   let tlsPort: number | undefined;
-  if (config.tlsPort !== undefined) {
-    const { key, cert } = await tlsMaterial(config);
-    tlsServer = createTlsListener(handler, key, cert);
-    tlsPort = await listen(tlsServer, config.tlsPort, config.host);
+  let tlsCert: string | undefined;
+  try {
+    if (config.tlsPort !== undefined) {
+      const { key, cert } = await tlsMaterial(config);
+      tlsCert = cert.toString();
+      tlsPort = await listen(listener.attachTls(key, cert), config.tlsPort, config.host);
+    }
+  } catch (err) {
+    await listener.close(0);
+    throw err;
   }
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
@@ -84,21 +107,21 @@ export async function startServer(config: Config, engine: StorageEngine, log: Ap
     tlsPort,
     services,
     endpoint: `http://${host}:${port}`,
+    tlsEndpoint: tlsPort === undefined ? undefined : `https://${host}:${tlsPort}`,
+    tlsCert,
+    bootstrap,
     async close() {
-      const closing = [server, tlsServer].filter(Boolean).map(
-        (s) => new Promise<void>((resolve) => (s as net.Server).close(() => resolve())),
-      );
-      http1.closeAllConnections();
-      http2.close();
-      await Promise.all(closing);
+      await listener.close();
       await engine.close();
     },
   };
 }
 
-async function tlsMaterial(config: Config): Promise<{ key: string | Buffer; cert: string | Buffer }> {
+async function tlsMaterial(config: Config): Promise<{ key: Buffer; cert: Buffer }> {
   if (config.tlsKeyFile && config.tlsCertFile)
     return { key: readFileSync(config.tlsKeyFile), cert: readFileSync(config.tlsCertFile) };
+  if (config.tlsKeyFile || config.tlsCertFile)
+    throw new Error('--tls-key and --tls-cert must be given together');
   const { selfSignedCertificate } = await import('./server/self-signed.js');
   return selfSignedCertificate(config.host);
 }

@@ -20,6 +20,8 @@ export interface Config {
   readonly tlsKeyFile?: string;
   readonly tlsCertFile?: string;
   readonly bootstrapFile?: string;
+  /** Bound on a new connection's first bytes and an HTTP/1.1 header block (default limits.headersTimeoutMs). */
+  readonly headersTimeoutMs?: number;
   readonly logLevel: string;
 }
 

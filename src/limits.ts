@@ -57,6 +57,26 @@ export const limits = {
   benchPutGetInflightMax: 256,
   benchDrainPassesMax: 10_000,
   benchPrefillFailuresMax: 2_000,
+
+  // Front end (server/): connection hygiene against slow or abusive clients.
+  /** An HTTP/1.1 client must finish its request headers (and a new connection its first bytes) within this. */
+  headersTimeoutMs: 20_000,
+  /** How often Node checks HTTP/1.1 connections against the headers/request timeouts. */
+  connectionsCheckIntervalMs: 1_000,
+  /** An HTTP/2 session with no traffic at all for this long is closed. */
+  http2IdleTimeoutMs: 120_000,
+  /** Open TCP connections per listener; more are refused at accept time. */
+  connectionsMax: 10_000,
+  /** After a 413 on HTTP/1.1, the rest of the upload is discarded for this long, then the connection is cut. */
+  rejectedBodyDrainMs: 1_000,
+  /** On shutdown, in-flight requests get this long to finish before connections are destroyed. */
+  shutdownGraceMs: 3_000,
+  /** A bootstrap file larger than this is refused. */
+  bootstrapFileBytesMax: 1024 * 1024,
+  /** Streams and consumers a bootstrap file may declare. */
+  bootstrapStreamsMax: 500,
+  /** How long bootstrap waits for one stream to become ACTIVE. */
+  bootstrapActiveWaitMs: 60_000,
 } as const;
 
 export const HASH_KEY_MAX = (1n << 128n) - 1n;

@@ -14,7 +14,13 @@ export type AuthOutcome =
   | { readonly kind: 'incomplete'; readonly message: string };
 
 const HEADER_PARAMS = ['Credential', 'Signature', 'SignedHeaders'] as const;
-const QUERY_PARAMS = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-SignedHeaders', 'X-Amz-Date'] as const;
+const QUERY_PARAMS = [
+  'X-Amz-Algorithm',
+  'X-Amz-Credential',
+  'X-Amz-Signature',
+  'X-Amz-SignedHeaders',
+  'X-Amz-Date',
+] as const;
 
 function parseCredential(credential: string | undefined): AuthInfo {
   // <access key>/<yyyymmdd>/<region>/<service>/aws4_request
@@ -37,13 +43,16 @@ export function checkAuth(
       if (eq > 0) params.set(piece.slice(0, eq).trim(), piece.slice(eq + 1).trim());
     }
     let message = '';
-    for (const p of HEADER_PARAMS) if (!params.get(p)) message += `Authorization header requires '${p}' parameter. `;
-    if (!hasDateHeader) message += `Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. `;
+    for (const p of HEADER_PARAMS)
+      if (!params.get(p)) message += `Authorization header requires '${p}' parameter. `;
+    if (!hasDateHeader)
+      message += `Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. `;
     if (message) return { kind: 'incomplete', message: `${message}Authorization=${authorization}` };
     return { kind: 'ok', auth: parseCredential(params.get('Credential')) };
   }
   let message = '';
-  for (const p of QUERY_PARAMS) if (!query.get(p)) message += `AWS query-string parameters must include '${p}'. `;
+  for (const p of QUERY_PARAMS)
+    if (!query.get(p)) message += `AWS query-string parameters must include '${p}'. `;
   if (message) return { kind: 'incomplete', message: `${message}Re-examine the query-string parameters.` };
   return { kind: 'ok', auth: parseCredential(query.get('X-Amz-Credential') ?? undefined) };
 }

@@ -1,8 +1,9 @@
-// The request pipeline, in the order the AWS front end applies its checks: CORS, content type,
-// body, target, authentication, deserialization, validation, then the operation.
+// The request pipeline, in the order the AWS front end applies its checks: body (413), CORS,
+// method and content type, target, authentication, deserialization, validation, then the
+// operation. Exact responses follow what real AWS answers (documented by kinesalite's tests).
 import { randomBytes, randomUUID } from 'node:crypto';
 import type http from 'node:http';
-import type http2 from 'node:http2';
+import http2 from 'node:http2';
 import {
   IncompleteSignatureException,
   InvalidSignatureException,
@@ -12,14 +13,20 @@ import {
   UnknownOperationException,
 } from '../errors.js';
 import { limits } from '../limits.js';
-import { CBOR_CONTENT_TYPE, decodeBody, encodeBody, JSON_CONTENT_TYPE, type WireFormat } from '../protocol/codec.js';
+import {
+  CBOR_CONTENT_TYPE,
+  decodeBody,
+  encodeBody,
+  JSON_CONTENT_TYPE,
+  type WireFormat,
+} from '../protocol/codec.js';
 import { readStructure } from '../shapes/deserialize.js';
 import { model } from '../shapes/model.js';
 import { assertValid } from '../shapes/validate.js';
 import { checkAuth } from './auth.js';
 
-type Req = http.IncomingMessage | http2.Http2ServerRequest;
-type Res = http.ServerResponse | http2.Http2ServerResponse;
+export type Req = http.IncomingMessage | http2.Http2ServerRequest;
+export type Res = http.ServerResponse | http2.Http2ServerResponse;
 
 export interface CallContext {
   readonly requestId: string;
@@ -43,9 +50,25 @@ export interface Dispatcher {
   onError?(err: unknown, operation: string | undefined): void;
 }
 
-const EXPOSE_HEADERS = 'x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz-id-2,x-amzn-ErrorMessage,Date';
+export interface HandlerOptions {
+  readonly bodyBytesMax: number;
+  /** How long an HTTP/1.1 connection keeps draining an oversized upload after its 413 before it is cut. */
+  readonly drainAfterRejectMs: number;
+}
+
+const defaultOptions: HandlerOptions = {
+  bodyBytesMax: limits.requestBodyBytesMax,
+  drainAfterRejectMs: limits.rejectedBodyDrainMs,
+};
+
+// JSON answers expose the full list; AWS's XML 403s expose only these two.
+const EXPOSE_HEADERS =
+  'x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz-id-2,x-amzn-ErrorMessage,Date';
+const EXPOSE_HEADERS_XML = 'x-amz-request-id, x-amz-id-2';
 const CORS_MAX_AGE_S = '172800';
 const ID2_BYTES = 72;
+/** Unexpected failures: AWS answers 500 with this bare type and no message. */
+const INTERNAL_FAILURE_TYPE = 'InternalFailure';
 
 function send(res: Res, status: number, body: Buffer | string, contentType?: string): void {
   if (res.headersSent || res.writableEnded) return;
@@ -55,7 +78,8 @@ function send(res: Res, status: number, body: Buffer | string, contentType?: str
   res.end(body);
 }
 
-function sendXmlError(res: Res, type: string, message: string): void {
+function sendXmlError(res: Res, type: string, message: string, cors: boolean): void {
+  if (cors) res.setHeader('Access-Control-Expose-Headers', EXPOSE_HEADERS_XML);
   send(res, 403, `<${type}>\n  <Message>${message}</Message>\n</${type}>\n`);
 }
 
@@ -66,13 +90,23 @@ export function errorBody(err: KinesisError, wire: WireFormat): Buffer {
   return encodeBody(body, wire);
 }
 
+const contentTypeOf = (wire: WireFormat): string => (wire === 'json' ? JSON_CONTENT_TYPE : CBOR_CONTENT_TYPE);
+
 export function sendError(res: Res, err: KinesisError, wire: WireFormat): void {
-  res.setHeader('x-amzn-ErrorType', err.name);
-  send(res, err.status, errorBody(err, wire), wire === 'json' ? JSON_CONTENT_TYPE : CBOR_CONTENT_TYPE);
+  if (!res.headersSent) res.setHeader('x-amzn-ErrorType', err.name);
+  send(res, err.status, errorBody(err, wire), contentTypeOf(wire));
+}
+
+function sendInternalFailure(res: Res, wire: WireFormat): void {
+  if (!res.headersSent) res.setHeader('x-amzn-ErrorType', INTERNAL_FAILURE_TYPE);
+  send(res, 500, encodeBody({ __type: INTERNAL_FAILURE_TYPE }, wire), contentTypeOf(wire));
 }
 
 function sendDeprecatedJson(res: Res, type: string, messageKey: 'message' | 'Message'): void {
-  const body = JSON.stringify({ Output: { __type: `com.amazon.coral.service#${type}`, [messageKey]: null }, Version: '1.0' });
+  const body = JSON.stringify({
+    Output: { __type: `com.amazon.coral.service#${type}`, [messageKey]: null },
+    Version: '1.0',
+  });
   send(res, 200, body, 'application/json');
 }
 
@@ -83,105 +117,160 @@ function wireOf(contentType: string): WireFormat | 'deprecated-json' | undefined
   return undefined;
 }
 
-/** Reads the body, bounded. Resolves undefined (after answering 413) when it is too large. */
-async function readBody(req: Req, res: Res): Promise<Buffer | undefined> {
+const isHttp2 = (req: Req): req is http2.Http2ServerRequest => 'stream' in req;
+
+/**
+ * Reads the body up to `max` bytes. Resolves 'too-large' as soon as the limit is passed (the
+ * rest keeps being discarded so the client can read its 413), 'aborted' when the client leaves.
+ */
+function readBody(req: Req, max: number): Promise<Buffer | 'too-large' | 'aborted'> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limits.requestBodyBytesMax) {
-    tooLarge(req, res);
-    return undefined;
+  if (declared > max) {
+    req.resume();
+    return Promise.resolve('too-large');
   }
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    total += chunk.length;
-    if (total > limits.requestBodyBytesMax) {
-      tooLarge(req, res);
-      return undefined;
-    }
-    chunks.push(chunk);
-  }
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const finish = (result: Buffer | 'too-large' | 'aborted'): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('close', onClose);
+      if (result === 'too-large') req.resume();
+      resolve(result);
+    };
+    const onData = (chunk: Buffer): void => {
+      total += chunk.length;
+      if (total > max) finish('too-large');
+      else chunks.push(chunk);
+    };
+    const onEnd = (): void =>
+      finish(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total));
+    const onClose = (): void => finish('aborted');
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('close', onClose);
+  });
 }
 
-function tooLarge(req: Req, res: Res): void {
+function rejectTooLarge(req: Req, res: Res, drainMs: number): void {
+  if (isHttp2(req)) {
+    // RFC 9113 §8.1: after a complete response, RST_STREAM(NO_ERROR) tells the client to stop sending.
+    res.once('finish', () => req.stream.close(http2.constants.NGHTTP2_NO_ERROR));
+    send(res, 413, '');
+    return;
+  }
   res.setHeader('Connection', 'close');
+  // Closing while the client still uploads would reset the connection before it reads the 413.
+  res.once('finish', () => setTimeout(() => req.socket.destroy(), drainMs).unref());
   send(res, 413, '');
-  // Stop reading the rest of an oversized upload.
-  if ('stream' in req) req.stream.close();
+}
+
+/** AWS hangs up on DELETE without answering. */
+function hangUp(req: Req): void {
+  if (isHttp2(req)) req.stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
   else req.socket.destroy();
 }
 
-export function createRequestHandler(dispatcher: Dispatcher): (req: Req, res: Res) => void {
+export function createRequestHandler(
+  dispatcher: Dispatcher,
+  options: Partial<HandlerOptions> = {},
+): (req: Req, res: Res) => void {
+  const opts: HandlerOptions = { ...defaultOptions, ...options };
   return (req, res) => {
-    handle(dispatcher, req, res).catch((err: unknown) => {
+    res.on('error', () => undefined);
+    req.on('error', () => undefined);
+    handle(dispatcher, opts, req, res).catch((err: unknown) => {
       dispatcher.onError?.(err, undefined);
-      if (!res.headersSent) send(res, 500, JSON.stringify({ __type: 'InternalFailureException' }), JSON_CONTENT_TYPE);
+      if (!res.headersSent) sendInternalFailure(res, 'json');
       else res.destroy();
     });
   };
 }
 
-async function handle(dispatcher: Dispatcher, req: Req, res: Res): Promise<void> {
-  res.on('error', () => undefined);
-  req.on('error', () => undefined);
-  if (dispatcher.route?.(req, res)) return;
-  const requestId = randomUUID();
-  res.setHeader('x-amzn-RequestId', requestId);
-  const origin = req.headers.origin;
-  if (req.method !== 'OPTIONS' || !origin) res.setHeader('x-amz-id-2', randomBytes(ID2_BYTES).toString('base64'));
-  if (origin) {
-    res.setHeader('Access-Control-Allow-Origin', '*');
-    if (req.method === 'OPTIONS') {
-      const h = req.headers['access-control-request-headers'];
-      const m = req.headers['access-control-request-method'];
-      if (h) res.setHeader('Access-Control-Allow-Headers', h);
-      if (m) res.setHeader('Access-Control-Allow-Methods', m);
-      res.setHeader('Access-Control-Max-Age', CORS_MAX_AGE_S);
-      send(res, 200, '');
-      return;
-    }
-    res.setHeader('Access-Control-Expose-Headers', EXPOSE_HEADERS);
-  }
+interface Target {
+  readonly operation: string;
+  /** The service prefix is Kinesis and the operation is in the model. */
+  readonly known: boolean;
+}
 
-  const body = await readBody(req, res);
-  if (body === undefined) return;
-
-  const url = new URL(req.url ?? '/', 'http://localhost');
-  const authorization = req.headers.authorization;
-  const hasAuth = authorization !== undefined || url.searchParams.has('X-Amz-Algorithm');
-  const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  const wire = req.method === 'POST' ? wireOf(contentType) : undefined;
-  const target = String(req.headers['x-amz-target'] ?? '');
+function parseTarget(header: string | string[] | undefined): Target {
+  const target = String(header ?? '');
   const dot = target.indexOf('.');
   const service = dot >= 0 ? target.slice(0, dot) : target;
   const operation = dot >= 0 ? target.slice(dot + 1) : '';
-  const known = service === model.targetPrefix && Object.hasOwn(model.operations, operation);
+  return { operation, known: service === model.targetPrefix && Object.hasOwn(model.operations, operation) };
+}
+
+function queryOf(url: string | undefined): URLSearchParams {
+  const q = (url ?? '').indexOf('?');
+  return new URLSearchParams(q >= 0 ? (url ?? '').slice(q + 1) : '');
+}
+
+async function handle(dispatcher: Dispatcher, opts: HandlerOptions, req: Req, res: Res): Promise<void> {
+  if (dispatcher.route?.(req, res)) return;
+  if (req.method === 'DELETE') return hangUp(req);
+
+  const body = await readBody(req, opts.bodyBytesMax);
+  if (body === 'aborted') return;
+  if (body === 'too-large') return rejectTooLarge(req, res, opts.drainAfterRejectMs);
+
+  const requestId = randomUUID();
+  res.setHeader('x-amzn-RequestId', requestId);
+  const origin = req.headers.origin;
+  if (req.method !== 'OPTIONS' || !origin)
+    res.setHeader('x-amz-id-2', randomBytes(ID2_BYTES).toString('base64'));
+  if (origin) {
+    res.setHeader('Access-Control-Allow-Origin', '*');
+    if (req.method === 'OPTIONS') return sendPreflight(req, res);
+  }
+
+  const query = queryOf(req.url);
+  const authorization = req.headers.authorization;
+  const hasAuth = authorization !== undefined || query.has('X-Amz-Algorithm');
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const wire = req.method === 'POST' ? wireOf(contentType) : undefined;
+  const target = parseTarget(req.headers['x-amz-target']);
 
   if (wire === undefined) {
-    if (!hasAuth) sendXmlError(res, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
-    else sendXmlError(res, 'AccessDeniedException', 'Unable to determine service/operation name to be authorized');
+    if (!hasAuth)
+      sendXmlError(res, 'MissingAuthenticationTokenException', 'Missing Authentication Token', !!origin);
+    else
+      sendXmlError(
+        res,
+        'AccessDeniedException',
+        'Unable to determine service/operation name to be authorized',
+        !!origin,
+      );
     return;
   }
+  if (origin) res.setHeader('Access-Control-Expose-Headers', EXPOSE_HEADERS);
   if (wire === 'deprecated-json') {
-    const parsed = body.length > 0 ? decodeBody(body, 'json') : undefined;
-    if (body.length > 0 && parsed === undefined) sendDeprecatedJson(res, 'SerializationException', 'Message');
+    // The legacy JSON protocol is never served: AWS answers with its old error envelope.
+    if (body.length > 0 && decodeBody(body, 'json') === undefined)
+      sendDeprecatedJson(res, 'SerializationException', 'Message');
     else sendDeprecatedJson(res, 'UnknownOperationException', 'message');
     return;
   }
-  if (body.length === 0) {
-    sendError(res, known ? new SerializationException() : new UnknownOperationException(), wire);
-    return;
-  }
+  if (body.length === 0)
+    return sendError(
+      res,
+      target.known ? new SerializationException() : new UnknownOperationException(),
+      wire,
+    );
   const parsed = decodeBody(body, wire);
   if (parsed === undefined) return sendError(res, new SerializationException(), wire);
-  if (!known) return sendError(res, new UnknownOperationException(), wire);
+  if (!target.known) return sendError(res, new UnknownOperationException(), wire);
 
-  const auth = checkAuth(authorization, url.searchParams, Boolean(req.headers['x-amz-date'] || req.headers.date));
-  if (auth.kind === 'missing') return sendError(res, new MissingAuthenticationTokenException('Missing Authentication Token'), wire);
+  const auth = checkAuth(authorization, query, Boolean(req.headers['x-amz-date'] || req.headers.date));
+  if (auth.kind === 'missing')
+    return sendError(res, new MissingAuthenticationTokenException('Missing Authentication Token'), wire);
   if (auth.kind === 'both')
     return sendError(
       res,
-      new InvalidSignatureException("Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header."),
+      new InvalidSignatureException(
+        "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.",
+      ),
       wire,
     );
   if (auth.kind === 'incomplete') return sendError(res, new IncompleteSignatureException(auth.message), wire);
@@ -195,21 +284,60 @@ async function handle(dispatcher: Dispatcher, req: Req, res: Res): Promise<void>
     wire,
     signal: abort.signal,
   };
+  await runOperation(dispatcher, target.operation, parsed, ctx, req, res);
+}
+
+function sendPreflight(req: Req, res: Res): void {
+  const h = req.headers['access-control-request-headers'];
+  const m = req.headers['access-control-request-method'];
+  if (h) res.setHeader('Access-Control-Allow-Headers', h);
+  if (m) res.setHeader('Access-Control-Allow-Methods', m);
+  res.setHeader('Access-Control-Max-Age', CORS_MAX_AGE_S);
+  send(res, 200, '');
+}
+
+/**
+ * Runs an operation from inside the process (bootstrap, tools) through the same deserialization
+ * and validation as a wire request, so it gets exactly the checks and errors a client would.
+ */
+export async function invokeOperation(
+  dispatcher: Dispatcher,
+  operation: string,
+  jsonInput: Record<string, unknown>,
+  ctx: CallContext,
+): Promise<unknown> {
+  const opModel = model.operations[operation];
+  if (!opModel) throw new UnknownOperationException();
+  const input = opModel.input ? readStructure(jsonInput, opModel.input, 'json') : {};
+  if (opModel.input) assertValid(input, opModel.input);
+  return dispatcher.dispatch(operation, input, ctx);
+}
+
+async function runOperation(
+  dispatcher: Dispatcher,
+  operation: string,
+  parsed: Record<string, unknown>,
+  ctx: CallContext,
+  req: Req,
+  res: Res,
+): Promise<void> {
   try {
     const opModel = model.operations[operation];
-    const input = opModel?.input ? readStructure(parsed, opModel.input, wire) : {};
+    const input = opModel?.input ? readStructure(parsed, opModel.input, ctx.wire) : {};
     if (opModel?.input) assertValid(input, opModel.input);
     const result = await dispatcher.dispatch(operation, input, ctx);
     if (isStreaming(result)) return await result.run(req, res, ctx);
-    const out = result === undefined ? Buffer.alloc(0) : encodeBody(result, wire);
-    send(res, 200, out, wire === 'json' ? JSON_CONTENT_TYPE : CBOR_CONTENT_TYPE);
+    const out = result === undefined ? Buffer.alloc(0) : encodeBody(result, ctx.wire);
+    send(res, 200, out, contentTypeOf(ctx.wire));
   } catch (err) {
-    if (err instanceof KinesisError) return sendError(res, err, wire);
+    if (err instanceof KinesisError) return sendError(res, err, ctx.wire);
     dispatcher.onError?.(err, operation);
-    sendError(res, new KinesisError('InternalFailureException', undefined, 'server'), wire);
+    sendInternalFailure(res, ctx.wire);
   }
 }
 
 function isStreaming(result: unknown): result is StreamingResult {
-  return typeof result === 'object' && result !== null && (result as { streaming?: unknown }).streaming === true;
+  return (
+    typeof result === 'object' && result !== null && (result as { streaming?: unknown }).streaming === true
+  );
 }

@@ -15,8 +15,23 @@ export async function selfSignedCertificate(host: string): Promise<{ key: Buffer
     const certFile = join(dir, 'cert.pem');
     const san = `subjectAltName=DNS:localhost,IP:127.0.0.1${host && host !== '127.0.0.1' && host !== 'localhost' ? `,DNS:${host}` : ''}`;
     await run('openssl', [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', keyFile, '-out', certFile, '-days', CERT_VALIDITY_DAYS, '-subj', '/CN=shardline', '-addext', san,
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      CERT_VALIDITY_DAYS,
+      '-subj',
+      '/CN=shardline',
+      '-addext',
+      san,
     ]);
     return { key: await readFile(keyFile), cert: await readFile(certFile) };
   } finally {
