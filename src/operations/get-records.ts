@@ -1,0 +1,157 @@
+// GetRecords: opens the iterator, reads one bounded batch from the shard log (skipping records
+// past retention) and hands out the next iterator, or the child shards at the end of a closed shard.
+import { encodeSequenceNumber, encodeSequenceRange } from '../domain/sequence-number.js';
+import {
+  amzUtcString,
+  decodeIterator,
+  encodeIterator,
+  type IteratorPosition,
+} from '../domain/shard-iterator.js';
+import {
+  logIdOf,
+  parseStreamArn,
+  type ShardMeta,
+  type StreamMeta,
+  shardIdOf,
+} from '../domain/stream-model.js';
+import { DryRunOperationException, ExpiredIteratorException, InvalidArgumentException } from '../errors.js';
+import { limits } from '../limits.js';
+import { JSON_CONTENT_TYPE } from '../protocol/codec.js';
+import type { StreamingResult } from '../server/handler.js';
+import type { StoredRecord } from '../storage/engine.js';
+import type { Handler, Input, OpContext } from './context.js';
+import { DRY_RUN_MESSAGE } from './put-records.js';
+import { iteratorKey, loadStream, retentionCutoffMs, type StreamView, shardNotFound } from './record-path.js';
+import { encodeGetRecordsJson, type GetRecordsTail } from './records-json.js';
+
+export const getRecords: Handler = async (services, input, ctx) => {
+  const key = await iteratorKey(services);
+  const pos = openIterator(key, input.ShardIterator as string, ctx.nowMs);
+  checkStreamArn(input, pos);
+  const view = await loadStream(
+    services,
+    { account: pos.account, region: pos.region, name: pos.streamName },
+    ctx,
+  );
+  const shard = view?.shardsByIndex.get(pos.shardIndex);
+  if (view === undefined || shard === undefined)
+    throw shardNotFound(pos.shardIndex, pos.streamName, pos.account);
+  if (input.DryRun === true) throw new DryRunOperationException(DRY_RUN_MESSAGE);
+  const next = (offset: number) =>
+    encodeIterator(key, { ...pos, streamUid: view.meta.uid, offset, issuedAtMs: ctx.nowMs });
+
+  // An iterator from an earlier stream of the same name reads nothing; its successor starts at
+  // the new stream's beginning (AWS answers such iterators with an empty page too).
+  if (view.meta.uid !== pos.streamUid) {
+    const { startOffset } = await services.engine.logs.bounds(logIdOf(view.meta, shard.index));
+    return respond(ctx, view, [], shard.index, {
+      NextShardIterator: next(startOffset),
+      MillisBehindLatest: 0,
+    });
+  }
+
+  const closedEnd = shard.closedEndOffset;
+  const limit = Math.min(
+    (input.Limit as number | undefined) ?? limits.getRecordsRecordsMax,
+    remaining(pos.offset, closedEnd),
+  );
+  if (limit === 0) return respond(ctx, view, [], shard.index, endOfShard(view.meta, shard));
+
+  const result = await services.engine.logs.read(logIdOf(view.meta, shard.index), pos.offset, {
+    maxRecords: limit,
+    maxBytes: limits.getRecordsBytesMax,
+    minTimestampMs: retentionCutoffMs(services, view.meta, ctx.nowMs),
+  });
+  const { records, nextOffset, endOffset } = result;
+  const last = records.at(-1);
+  const caughtUp = nextOffset >= endOffset;
+  const tail: GetRecordsTail =
+    closedEnd !== undefined && nextOffset >= closedEnd
+      ? endOfShard(view.meta, shard)
+      : {
+          NextShardIterator: next(nextOffset),
+          MillisBehindLatest: caughtUp || last === undefined ? 0 : Math.max(0, ctx.nowMs - last.timestampMs),
+        };
+  return respond(ctx, view, records, shard.index, tail);
+};
+
+function openIterator(key: Buffer, token: string, nowMs: number): IteratorPosition {
+  const pos = decodeIterator(key, token);
+  if (pos === undefined) throw new InvalidArgumentException('Invalid ShardIterator.');
+  if (nowMs - pos.issuedAtMs > limits.iteratorLifetimeMs)
+    throw new ExpiredIteratorException(
+      `Iterator expired. The iterator was created at time ${amzUtcString(pos.issuedAtMs)} while right now it is ` +
+        `${amzUtcString(nowMs)} which is further in the future than the tolerated delay of ${limits.iteratorLifetimeMs} milliseconds.`,
+    );
+  return pos;
+}
+
+/** GetRecords may name the stream too (newer SDKs send StreamARN); it must be the iterator's. */
+function checkStreamArn(input: Input, pos: IteratorPosition): void {
+  const arn = input.StreamARN as string | undefined;
+  if (arn === undefined) return;
+  const a = parseStreamArn(arn);
+  if (a === undefined || a.name !== pos.streamName || a.account !== pos.account || a.region !== pos.region)
+    throw new InvalidArgumentException(
+      `Invalid StreamARN ${arn}. It does not match the stream of the ShardIterator.`,
+    );
+}
+
+function remaining(offset: number, closedEnd: number | undefined): number {
+  return closedEnd === undefined ? Number.MAX_SAFE_INTEGER : Math.max(0, closedEnd - offset);
+}
+
+/** At the end of a closed shard: no next iterator, and the shards that continue its hash range. */
+function endOfShard(meta: StreamMeta, shard: ShardMeta): GetRecordsTail {
+  const children = meta.shards
+    .filter((s) => s.parent === shard.index || s.adjacentParent === shard.index)
+    .map((s) => ({
+      ShardId: shardIdOf(s.index),
+      ParentShards: [s.parent, s.adjacentParent].filter((p) => p !== undefined).map((p) => shardIdOf(p)),
+      HashKeyRange: { StartingHashKey: s.start, EndingHashKey: s.end },
+    }));
+  return { MillisBehindLatest: 0, ChildShards: children };
+}
+
+function sequenceNumbersOf(records: readonly StoredRecord[], shardIndex: number): string[] {
+  const first = records[0];
+  if (first === undefined) return [];
+  if (records.at(-1)!.offset - first.offset === records.length - 1)
+    return encodeSequenceRange(shardIndex, first.offset, records.length);
+  return records.map((r) => encodeSequenceNumber(shardIndex, r.offset));
+}
+
+/** JSON answers are written by the direct encoder; CBOR goes through the generic codec. */
+function respond(
+  ctx: OpContext,
+  view: StreamView,
+  records: readonly StoredRecord[],
+  shardIndex: number,
+  tail: GetRecordsTail,
+): unknown {
+  const seqs = sequenceNumbersOf(records, shardIndex);
+  const encryption = view.encrypted ? 'KMS' : undefined;
+  if (ctx.wire === 'json') return preEncoded(encodeGetRecordsJson(records, seqs, encryption, tail));
+  return {
+    Records: records.map((r, i) => ({
+      SequenceNumber: seqs[i],
+      ApproximateArrivalTimestamp: new Date(r.timestampMs),
+      Data: r.data,
+      PartitionKey: r.partitionKey,
+      ...(encryption ? { EncryptionType: encryption } : {}),
+    })),
+    ...tail,
+  };
+}
+
+function preEncoded(body: Buffer): StreamingResult {
+  return {
+    streaming: true,
+    async run(_req, res) {
+      res.statusCode = 200;
+      res.setHeader('Content-Type', JSON_CONTENT_TYPE);
+      res.setHeader('Content-Length', body.length);
+      res.end(body);
+    },
+  };
+}
