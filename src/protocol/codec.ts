@@ -1,21 +1,16 @@
 // Wire codecs for AWS JSON 1.1 and CBOR 1.1 bodies. Pure: bytes in, values out, no I/O.
 // Output values use Uint8Array for blobs and Date for timestamps; each codec renders them its way.
 import { isUtf8 } from 'node:buffer';
-import { Decoder, Encoder, Tag } from 'cbor-x';
+import { Encoder, Tag } from 'cbor-x';
 
 export const JSON_CONTENT_TYPE = 'application/x-amz-json-1.1';
 export const CBOR_CONTENT_TYPE = 'application/x-amz-cbor-1.1';
 
 export type WireFormat = 'json' | 'cbor';
 
-/**
- * No Kinesis input nests deeper than a handful of levels; anything deeper than this is hostile.
- * The CBOR decoder recurses, so depth is checked before it runs.
- */
+/** No Kinesis input nests deeper than a handful of levels; anything deeper than this is hostile. */
 export const CBOR_DEPTH_MAX = 32;
 
-// int64AsNumber: Java sends timestamps as tag 1 + uint64 milliseconds; BigInt would break the Date tag.
-const cborDecoder = new Decoder({ mapsAsObjects: true, useRecords: false, int64AsNumber: true } as never);
 const cborEncoder = new Encoder({ useRecords: false, tagUint8Array: false, variableMapSize: true } as never);
 
 const UINT32_MAX = 0xffff_ffff;
@@ -28,8 +23,7 @@ export function decodeBody(body: Uint8Array, wire: WireFormat): Record<string, u
       if (!isUtf8(body)) return undefined;
       value = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
     } else {
-      if (!cborWellFormed(body, CBOR_DEPTH_MAX)) return undefined;
-      value = cborDecoder.decode(body);
+      value = decodeCbor(body);
     }
   } catch {
     return undefined;
@@ -81,90 +75,199 @@ export function encodeCbor(value: unknown): Buffer {
   return Buffer.from(cborEncoder.encode(toCborValue(value)));
 }
 
-interface Frame {
-  /** Items still expected; Infinity for indefinite-length containers (ended by a break byte). */
-  left: number;
-  /** For indefinite strings: the major type every chunk must have; -1 otherwise. */
-  chunkMajor: number;
-  /** Items seen in an indefinite map (must be even at the break). */
-  seen: number;
-  isMap: boolean;
-}
+class CborError extends Error {}
+
+const fail = (what: string): never => {
+  throw new CborError(what);
+};
 
 /**
- * True when `buf` holds exactly one well-formed CBOR item (RFC 8949 §5.3.1) nested at most
- * `depthMax` containers/tags deep, with valid UTF-8 text. Iterative: hostile input cannot
- * exhaust the stack, and every declared length is checked against the bytes present.
+ * Decodes exactly one CBOR item (RFC 8949) as the Java SDKs write it: definite or indefinite maps,
+ * arrays and strings; byte strings become Buffers; tag 1 becomes a Date the way cbor-x reads it
+ * (content × 1000), which shapes/deserialize.ts expects. Strict: truncation, trailing bytes,
+ * reserved values, invalid UTF-8, non-text map keys and nesting beyond `depthMax` all throw.
+ * Recursion is bounded by `depthMax`, so hostile nesting cannot exhaust the stack.
  */
-export function cborWellFormed(buf: Uint8Array, depthMax: number): boolean {
-  const stack: Frame[] = [{ left: 1, chunkMajor: -1, seen: 0, isMap: false }];
-  let pos = 0;
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1] as Frame;
-    if (top.left === 0) {
-      stack.pop();
-      continue;
-    }
-    if (pos >= buf.length) return false;
-    const initial = buf[pos++] as number;
-    if (initial === 0xff) {
-      if (top.left !== Number.POSITIVE_INFINITY || (top.isMap && top.seen % 2 !== 0)) return false;
-      stack.pop();
-      continue;
-    }
-    top.left--;
-    top.seen++;
-    const major = initial >> 5;
-    const info = initial & 0x1f;
-    if (top.chunkMajor >= 0 && (major !== top.chunkMajor || info === 31)) return false;
-    let arg = info;
-    if (info >= 24 && info <= 27) {
-      const size = 1 << (info - 24);
-      if (pos + size > buf.length) return false;
-      arg = 0;
-      for (let i = 0; i < size; i++) arg = arg * 256 + (buf[pos + i] as number);
-      pos += size;
-    } else if (info >= 28 && info <= 30) return false;
-    const indefinite = info === 31;
-    if (indefinite && (major < 2 || major === 6)) return false; // only strings, arrays, maps (and break)
-    const remaining = buf.length - pos;
-    let child: Frame | undefined;
-    switch (major) {
-      case 2:
-      case 3:
-        if (indefinite) child = { left: Number.POSITIVE_INFINITY, chunkMajor: major, seen: 0, isMap: false };
-        else {
-          if (arg > remaining) return false;
-          if (major === 3 && !isUtf8(buf.subarray(pos, pos + arg))) return false;
-          pos += arg;
-        }
-        break;
-      case 4:
-      case 5: {
-        const items = major === 5 ? arg * 2 : arg;
-        if (!indefinite && items > remaining) return false; // every item takes at least one byte
-        if (indefinite || items > 0)
-          child = {
-            left: indefinite ? Number.POSITIVE_INFINITY : items,
-            chunkMajor: -1,
-            seen: 0,
-            isMap: major === 5,
-          };
-        break;
-      }
-      case 6:
-        child = { left: 1, chunkMajor: -1, seen: 0, isMap: false };
-        break;
-      case 7:
-        if (info === 24 && arg < 32) return false; // two-byte simple values below 32 are not well-formed
-        break;
+export function decodeCbor(buf: Uint8Array, depthMax = CBOR_DEPTH_MAX): unknown {
+  const r = new CborReader(buf, depthMax);
+  const value = r.item(0);
+  if (r.pos !== buf.length) fail('trailing bytes');
+  return value;
+}
+
+const BREAK = Symbol('break');
+
+class CborReader {
+  pos = 0;
+  readonly #buf: Buffer;
+  readonly #view: DataView;
+  readonly #depthMax: number;
+
+  constructor(buf: Uint8Array, depthMax: number) {
+    this.#buf = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.#view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.#depthMax = depthMax;
+  }
+
+  #need(n: number): number {
+    if (n > this.#buf.length - this.pos) fail('truncated');
+    const at = this.pos;
+    this.pos += n;
+    return at;
+  }
+
+  /** The argument of an initial byte; undefined for indefinite length (31). */
+  #argument(info: number): number | undefined {
+    if (info < 24) return info;
+    switch (info) {
+      case 24:
+        return this.#view.getUint8(this.#need(1));
+      case 25:
+        return this.#view.getUint16(this.#need(2));
+      case 26:
+        return this.#view.getUint32(this.#need(4));
+      case 27:
+        return Number(this.#view.getBigUint64(this.#need(8)));
+      case 31:
+        return undefined;
       default:
-        break; // unsigned and negative integers carry no content
-    }
-    if (child) {
-      if (stack.length > depthMax) return false;
-      stack.push(child);
+        return fail('reserved additional information');
     }
   }
-  return pos === buf.length;
+
+  item(depth: number): unknown {
+    const value = this.#itemOrBreak(depth);
+    if (value === BREAK) fail('unexpected break');
+    return value;
+  }
+
+  #itemOrBreak(depth: number): unknown {
+    const initial = this.#view.getUint8(this.#need(1));
+    const major = initial >> 5;
+    const info = initial & 0x1f;
+    if (major === 7) return this.#simple(info);
+    const arg = this.#argument(info);
+    switch (major) {
+      case 0:
+        return arg ?? fail('indefinite integer');
+      case 1:
+        return arg === undefined ? fail('indefinite integer') : -1 - arg;
+      case 2:
+        return arg === undefined
+          ? this.#chunks(2)
+          : Buffer.from(this.#buf.subarray(this.#need(arg), this.pos));
+      case 3:
+        return arg === undefined ? this.#chunks(3).toString('utf8') : this.#text(arg);
+      case 4:
+        return this.#array(arg, this.#deeper(depth));
+      case 5:
+        return this.#map(arg, this.#deeper(depth));
+      default: {
+        if (arg === undefined) return fail('indefinite tag');
+        const content = this.item(this.#deeper(depth));
+        if (arg !== 1) return content;
+        if (typeof content !== 'number') return fail('tag 1 without a number');
+        return new Date(Math.round(content * 1000));
+      }
+    }
+  }
+
+  #deeper(depth: number): number {
+    if (depth >= this.#depthMax) fail('nested too deeply');
+    return depth + 1;
+  }
+
+  #text(length: number): string {
+    const at = this.#need(length);
+    const bytes = this.#buf.subarray(at, this.pos);
+    if (!isUtf8(bytes)) fail('invalid UTF-8');
+    return bytes.toString('utf8');
+  }
+
+  /** An indefinite-length string: definite chunks of the same major type up to a break. */
+  #chunks(major: number): Buffer {
+    const parts: Buffer[] = [];
+    for (;;) {
+      const initial = this.#view.getUint8(this.#need(1));
+      if (initial === 0xff) break;
+      if (initial >> 5 !== major || (initial & 0x1f) === 31) fail('bad string chunk');
+      const length = this.#argument(initial & 0x1f) as number;
+      const at = this.#need(length);
+      const chunk = this.#buf.subarray(at, this.pos);
+      if (major === 3 && !isUtf8(chunk)) fail('invalid UTF-8');
+      parts.push(chunk);
+    }
+    return Buffer.concat(parts);
+  }
+
+  #array(length: number | undefined, depth: number): unknown[] {
+    // Every item takes at least one byte: a declared length beyond the body is corrupt.
+    if (length !== undefined && length > this.#buf.length - this.pos) fail('truncated');
+    const out: unknown[] = [];
+    for (let i = 0; length === undefined || i < length; i++) {
+      const value = this.#itemOrBreak(depth);
+      if (value === BREAK) {
+        if (length !== undefined) fail('unexpected break');
+        break;
+      }
+      out.push(value);
+    }
+    return out;
+  }
+
+  #map(length: number | undefined, depth: number): Record<string, unknown> {
+    if (length !== undefined && length * 2 > this.#buf.length - this.pos) fail('truncated');
+    const out: Record<string, unknown> = {};
+    for (let i = 0; length === undefined || i < length; i++) {
+      const key = this.#itemOrBreak(depth);
+      if (key === BREAK) {
+        if (length !== undefined) fail('unexpected break');
+        break;
+      }
+      if (typeof key !== 'string') fail('map key is not text');
+      // defineProperty: a "__proto__" key must stay data, not replace the prototype.
+      Object.defineProperty(out, key as string, {
+        value: this.item(depth),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  }
+
+  #simple(info: number): unknown {
+    switch (info) {
+      case 20:
+        return false;
+      case 21:
+        return true;
+      case 22:
+      case 23:
+        return null;
+      case 24: {
+        const value = this.#view.getUint8(this.#need(1));
+        return value < 32 ? fail('bad simple value') : null;
+      }
+      case 25:
+        return halfToNumber(this.#view.getUint16(this.#need(2)));
+      case 26:
+        return this.#view.getFloat32(this.#need(4));
+      case 27:
+        return this.#view.getFloat64(this.#need(8));
+      case 31:
+        return BREAK;
+      default:
+        return info < 20 ? null : fail('reserved simple value');
+    }
+  }
+}
+
+function halfToNumber(half: number): number {
+  const sign = half & 0x8000 ? -1 : 1;
+  const exponent = (half >> 10) & 0x1f;
+  const fraction = half & 0x3ff;
+  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
+  if (exponent === 31) return fraction ? Number.NaN : sign * Number.POSITIVE_INFINITY;
+  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
