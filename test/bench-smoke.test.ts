@@ -1,0 +1,90 @@
+// Smoke test for the benchmark harness: a very short run against Shardline only
+// proves that servers start and stop, every workload runs end to end and the
+// results are written. Performance is measured by `npm run bench`, never asserted.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { type BenchReport, parseBenchArgs, runBench } from '../src/bench/run.js';
+import type { ScenarioResult } from '../src/bench/scenario.js';
+import { SCENARIOS } from '../src/bench/scenarios.js';
+
+describe('npm run bench --quick (Shardline only)', () => {
+  let outDir: string;
+  let report: BenchReport;
+
+  before(async () => {
+    outDir = await mkdtemp(join(tmpdir(), 'shardline-bench-smoke-'));
+    const options = parseBenchArgs([
+      '--quick',
+      '--targets',
+      'shardline',
+      '--duration',
+      '0.3',
+      '--warmup',
+      '0.1',
+      '--prefill-mib',
+      '0.25',
+      '--rate',
+      '50',
+      '--out',
+      outDir,
+      '--quiet',
+    ]);
+    report = await runBench(options, new AbortController().signal);
+  });
+
+  after(async () => {
+    await rm(outDir, { recursive: true, force: true });
+  });
+
+  const resultOf = (id: string): ScenarioResult => {
+    const run = report.runs[0];
+    const r = run?.results.find((x) => x.scenario === id);
+    assert.ok(r, `no result for ${id}`);
+    assert.ok(!('error' in r), `${id} failed: ${'error' in r ? r.error : ''}`);
+    return r as ScenarioResult;
+  };
+
+  it('starts Shardline, runs every workload and stops the server', { timeout: 60_000 }, () => {
+    assert.equal(report.runs.length, 1);
+    const run = report.runs[0];
+    assert.equal(run?.target, 'shardline');
+    assert.equal(run?.error, undefined);
+    assert.deepEqual(
+      run?.results.map((r) => r.scenario),
+      SCENARIOS.map((s) => s.id),
+    );
+    assert.ok(run?.pid);
+    assert.throws(() => process.kill(run.pid as number, 0), { code: 'ESRCH' }, 'server still running');
+  });
+
+  it('moves records through every workload without errors', () => {
+    for (const id of ['put-records-c4', 'put-records-c16', 'put-record-c16']) {
+      const r = resultOf(id);
+      assert.deepEqual(r.errors, {}, `${id} errors`);
+      assert.ok((r.details.okRecords as number) > 0, `${id} stored nothing`);
+    }
+    const drain = resultOf('get-records-drain');
+    assert.deepEqual(drain.errors, {});
+    assert.ok((drain.details.records as number) > 0);
+    assert.equal(drain.details.scannerTrusted, true);
+    const e2e = resultOf('put-get-latency');
+    assert.deepEqual(e2e.errors, {});
+    assert.ok((e2e.details.received as number) > 0);
+    assert.equal(e2e.metrics.lost, 0);
+    assert.equal(e2e.metrics.duplicates, 0);
+  });
+
+  it('samples server CPU and memory and writes the JSON results', () => {
+    const r = resultOf('put-records-c4');
+    assert.ok(r.cpu.serverCpuPct !== null && r.cpu.serverCpuPct > 0);
+    assert.ok(r.cpu.serverMaxRssMiB !== null && r.cpu.serverMaxRssMiB > 0);
+    assert.ok(existsSync(report.jsonFile));
+    const saved = JSON.parse(readFileSync(report.jsonFile, 'utf8')) as BenchReport;
+    assert.equal(saved.runs[0]?.results.length, SCENARIOS.length);
+    for (const s of SCENARIOS) assert.match(report.table, new RegExp(`\\[${s.id}\\]`));
+  });
+});
