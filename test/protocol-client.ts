@@ -64,3 +64,26 @@ export function jsonHeaders(
     headers['x-amz-target'] = target.includes('.') ? target : `Kinesis_20131202.${target}`;
   return headers;
 }
+
+/**
+ * True when the record path (PutRecord/GetRecords) is implemented: an unimplemented operation
+ * answers "Shardline does not implement …", an implemented one a real error for a missing stream.
+ */
+export async function recordPathAvailable(endpoint: string): Promise<boolean> {
+  for (const op of ['PutRecord', 'PutRecords', 'GetShardIterator', 'GetRecords']) {
+    const body =
+      op === 'GetRecords'
+        ? { ShardIterator: 'AAAA' }
+        : {
+            StreamName: 'probe-missing',
+            PartitionKey: 'k',
+            Data: 'AA==',
+            Records: [{ PartitionKey: 'k', Data: 'AA==' }],
+            ShardId: 'shardId-000000000000',
+            ShardIteratorType: 'LATEST',
+          };
+    const res = await rawHttp(endpoint, { headers: jsonHeaders(op), body: JSON.stringify(body) });
+    if (/does not implement/.test(res.text)) return false;
+  }
+  return true;
+}
