@@ -47,6 +47,25 @@ const readAttemptsMax = 3;
 const recoveryChunkBytes = 1024 * 1024;
 const twoPow32 = 0x1_0000_0000;
 
+/** Groups written whose fdatasync and publication are still pending, per log. */
+const commitsInFlightMax = 2;
+
+/** The end of the log as far as writing goes. */
+interface WriteTip {
+  readonly offset: number;
+  readonly bytes: number;
+  readonly timestampMs: number | undefined;
+  readonly indexCount: number;
+  readonly lastEntryPos: number | undefined;
+}
+
+interface WritePlan {
+  readonly start: WriteTip;
+  readonly tip: WriteTip;
+  readonly entries: readonly [relOffset: number, position: number][];
+  readonly results: readonly AppendResult[];
+}
+
 interface PendingAppend {
   readonly batch: EncodedBatch;
   readonly bytes: number;
@@ -87,9 +106,15 @@ export class LocalLog {
   #active: ActiveSegment;
   #nextOffset: number;
   #lastTimestampMs: number | undefined;
+  /** Where the next group goes: ahead of the visible end while commits are in flight. */
+  #written: WriteTip;
   #queue: PendingAppend[] = [];
   #queueHead = 0;
   #draining: Promise<void> | undefined;
+  /** Publications of written groups, oldest first; each settles after the one before it. */
+  #inFlight: Promise<void>[] = [];
+  /** Error of a failed commit, until the file is cut back to the visible end. */
+  #poisoned: unknown;
   #state: LogState = 'open';
   #failure: unknown;
   readonly #dirtyFiles = new Set<string>();
@@ -107,6 +132,7 @@ export class LocalLog {
     this.#active = active;
     this.#nextOffset = tip.nextOffset;
     this.#lastTimestampMs = tip.lastTimestampMs;
+    this.#written = this.#visibleTip();
   }
 
   /** Opens the log in `dir`: lists segments, recovers the newest; older ones load lazily. */
@@ -121,7 +147,10 @@ export class LocalLog {
     const active = { baseOffset: activeBase, paths, sizeBytes: recovered.sizeBytes, index: recovered.index };
     const tip = { nextOffset: recovered.nextOffset, lastTimestampMs: recovered.lastTimestampMs };
     const log = new LocalLog(ctx, id, dir, sealed, active, tip);
-    if (tip.lastTimestampMs === undefined) log.#lastTimestampMs = await log.#sealedLastTimestamp();
+    if (tip.lastTimestampMs === undefined) {
+      log.#lastTimestampMs = await log.#sealedLastTimestamp();
+      log.#written = log.#visibleTip();
+    }
     return log;
   }
 
@@ -157,33 +186,68 @@ export class LocalLog {
     return committed;
   }
 
-  /** Commits queued appends until none is left. Never rejects: failures go to the appenders. */
+  /**
+   * Writes queued appends group by group until nothing is queued or in flight. Never rejects:
+   * failures go to the appenders.
+   */
   async #drain(): Promise<void> {
     try {
-      while (this.#queueHead < this.#queue.length) await this.#lock.run(() => this.#commitNext());
+      for (;;) {
+        if (this.#queueHead < this.#queue.length) await this.#lock.run(() => this.#writeNext());
+        else if (this.#inFlight.length > 0) await this.#inFlight.shift();
+        else return;
+      }
     } finally {
       this.#draining = undefined;
     }
   }
 
-  async #commitNext(): Promise<void> {
+  /**
+   * Writes the next group at the write tip and queues its publication, without waiting for its
+   * fdatasync: the next group is written while this one syncs (a two-stage pipeline).
+   */
+  async #writeNext(): Promise<void> {
+    while (this.#inFlight.length >= commitsInFlightMax) await this.#inFlight.shift();
     const first = this.#queue[this.#queueHead];
     if (first === undefined) return;
-    const active = this.#active;
-    const segmentBytes = this.#ctx.segmentBytes;
-    const roll = active.sizeBytes > 0 && active.sizeBytes + first.bytes > segmentBytes;
-    const group = this.#takeGroup(roll ? segmentBytes : segmentBytes - active.sizeBytes);
+    if (this.#poisoned !== undefined || this.#needsRoll(first.bytes)) await this.#settle();
+    const roll = this.#needsRoll(first.bytes);
+    const room = this.#ctx.segmentBytes - (roll ? 0 : this.#written.bytes);
+    const group = this.#takeGroup(room);
     const groupBytes = group.reduce((sum, p) => sum + p.bytes, 0);
     try {
       if (this.#failure !== undefined) throw this.#failure;
       if (roll) await this.#roll();
-      const result = await this.#write(group);
-      for (let i = 0; i < group.length; i++) group[i]!.resolve(result[i]!);
-      this.#ctx.notify(this.id, this.#nextOffset);
     } catch (error) {
       for (const p of group) p.reject(error);
-    } finally {
       this.#ctx.budget.release(groupBytes);
+      return;
+    }
+    const plan = this.#plan(group);
+    const writeError = await this.#writeGroup(group, plan);
+    this.#written = plan.tip;
+    const previous = this.#inFlight.at(-1);
+    this.#inFlight.push(this.#publishInOrder(group, groupBytes, plan, writeError, previous));
+  }
+
+  #needsRoll(nextBytes: number): boolean {
+    return this.#written.bytes > 0 && this.#written.bytes + nextBytes > this.#ctx.segmentBytes;
+  }
+
+  /** Waits for every write in flight to be published; undoes failed ones. */
+  async #settle(): Promise<void> {
+    await Promise.all(this.#inFlight);
+    this.#inFlight = [];
+    if (this.#poisoned === undefined) return;
+    const active = this.#active;
+    try {
+      // Everything after the visible end is from failed or cancelled commits.
+      await this.#ctx.handles.with(active.paths.log, (h) => h.truncate(active.sizeBytes));
+      this.#poisoned = undefined;
+      this.#written = this.#visibleTip();
+    } catch (error) {
+      this.#failure = error;
+      this.#ctx.warn('log disabled: could not undo a failed write', { logId: this.id, error: String(error) });
     }
   }
 
@@ -206,65 +270,58 @@ export class LocalLog {
     return group;
   }
 
-  /** Writes a group at the end of the active segment; on success makes it visible. */
-  async #write(group: readonly PendingAppend[]): Promise<AppendResult[]> {
-    const active = this.#active;
-    const timestampMs = Math.max(this.#ctx.now(), this.#lastTimestampMs ?? 0);
-    const start = active.sizeBytes;
+  /** Assigns offsets and the arrival time, seals the batches, and picks new index points. */
+  #plan(group: readonly PendingAppend[]): WritePlan {
+    const w = this.#written;
+    const timestampMs = Math.max(this.#ctx.now(), w.timestampMs ?? 0);
+    const baseOffset = this.#active.baseOffset;
     const entries: [relOffset: number, position: number][] = [];
-    let lastEntryPos = active.index.count > 0 ? active.index.positionAt(active.index.count - 1) : undefined;
-    let offset = this.#nextOffset;
-    let pos = start;
     const results: AppendResult[] = [];
+    let { offset, bytes: pos, lastEntryPos } = w;
     for (const p of group) {
       sealBatch(p.batch, offset, timestampMs);
       if (lastEntryPos === undefined || pos - lastEntryPos >= this.#ctx.indexIntervalBytes) {
-        entries.push([offset - active.baseOffset, pos]);
+        entries.push([offset - baseOffset, pos]);
         lastEntryPos = pos;
       }
       results.push({ firstOffset: offset, timestampMs });
       offset += p.batch.recordCount;
       pos += p.bytes;
     }
-    const indexWrite = this.#writeIndexEntries(active, entries, timestampMs);
-    try {
-      await this.#writeLog(active, group, start);
-    } catch (error) {
-      await indexWrite;
-      await this.#undoWrite(active, start);
-      throw error;
-    }
-    await indexWrite;
-    this.#publish(active, group, entries, { nextOffset: offset, sizeBytes: pos, timestampMs });
-    return results;
+    const tip = { offset, bytes: pos, timestampMs, indexCount: w.indexCount + entries.length, lastEntryPos };
+    return { start: w, tip, entries, results };
   }
 
-  async #writeLog(active: ActiveSegment, group: readonly PendingAppend[], start: number): Promise<void> {
+  /** Writes the batches and their index points; resolves to the error of the log write, if any. */
+  async #writeGroup(group: readonly PendingAppend[], plan: WritePlan): Promise<unknown> {
+    const active = this.#active;
     const buffers = group.map((p) => p.batch.buffer);
-    const fsync = this.#ctx.durability === 'fsync';
-    await this.#ctx.handles.with(active.paths.log, async (handle) => {
-      await writeAllAt(handle, buffers, start);
-      if (fsync) await handle.datasync();
-    });
+    const indexWrite = this.#writeIndexEntries(active, plan);
+    try {
+      await this.#ctx.handles.with(active.paths.log, (h) => writeAllAt(h, buffers, plan.start.bytes));
+      return undefined;
+    } catch (error) {
+      return error;
+    } finally {
+      await indexWrite;
+    }
   }
 
   /** Index files are rebuildable, so they are written beside the data but never fsync'd per commit. */
-  async #writeIndexEntries(
-    active: ActiveSegment,
-    entries: readonly [number, number][],
-    timestampMs: number,
-  ): Promise<void> {
+  async #writeIndexEntries(active: ActiveSegment, plan: WritePlan): Promise<void> {
+    const { entries } = plan;
     if (entries.length === 0) return;
+    const ts = plan.tip.timestampMs!;
     const offsets = Buffer.allocUnsafe(entries.length * offsetEntryBytes);
     const times = Buffer.allocUnsafe(entries.length * timeEntryBytes);
     entries.forEach(([rel, pos], i) => {
       offsets.writeUInt32LE(rel, i * offsetEntryBytes);
       offsets.writeUInt32LE(pos, i * offsetEntryBytes + 4);
-      times.writeUInt32LE(timestampMs % twoPow32, i * timeEntryBytes);
-      times.writeUInt32LE(Math.floor(timestampMs / twoPow32), i * timeEntryBytes + 4);
+      times.writeUInt32LE(ts % twoPow32, i * timeEntryBytes);
+      times.writeUInt32LE(Math.floor(ts / twoPow32), i * timeEntryBytes + 4);
       times.writeUInt32LE(rel, i * timeEntryBytes + 8);
     });
-    const n = active.index.count;
+    const n = plan.start.indexCount;
     const { handles } = this.#ctx;
     try {
       await Promise.all([
@@ -279,45 +336,73 @@ export class LocalLog {
     }
   }
 
-  /** Cuts off a failed write so that the next commit starts at the same place. */
-  async #undoWrite(active: ActiveSegment, start: number): Promise<void> {
-    try {
-      await this.#ctx.handles.with(active.paths.log, (h) => h.truncate(start));
-    } catch (error) {
-      this.#failure = error;
-      this.#ctx.warn('log disabled: could not undo a failed write', { logId: this.id, error: String(error) });
+  /**
+   * fdatasyncs (in fsync mode), waits for the previous group's publication, then makes the group
+   * visible and resolves its appends. A failure poisons the pipeline: every later group in flight
+   * is refused too, and the next write first cuts the file back to the visible end.
+   */
+  async #publishInOrder(
+    group: readonly PendingAppend[],
+    groupBytes: number,
+    plan: WritePlan,
+    writeError: unknown,
+    previous: Promise<void> | undefined,
+  ): Promise<void> {
+    let error = writeError;
+    if (error === undefined && this.#ctx.durability === 'fsync') {
+      try {
+        await this.#ctx.handles.with(this.#active.paths.log, (h) => h.datasync());
+      } catch (syncError) {
+        error = syncError;
+      }
     }
+    await previous;
+    if (error === undefined && this.#poisoned === undefined) {
+      this.#publish(group, plan);
+      for (let i = 0; i < group.length; i++) group[i]!.resolve(plan.results[i]!);
+      this.#ctx.notify(this.id, this.#nextOffset);
+    } else {
+      this.#poisoned ??= error;
+      for (const p of group) p.reject(error ?? this.#poisoned);
+    }
+    this.#ctx.budget.release(groupBytes);
   }
 
-  #publish(
-    active: ActiveSegment,
-    group: readonly PendingAppend[],
-    entries: readonly [number, number][],
-    tip: { nextOffset: number; sizeBytes: number; timestampMs: number },
-  ): void {
-    for (const [rel, pos] of entries) active.index.push(rel, pos, tip.timestampMs);
-    let offset = this.#nextOffset;
-    for (const p of group) {
+  #publish(group: readonly PendingAppend[], plan: WritePlan): void {
+    const active = this.#active;
+    const timestampMs = plan.tip.timestampMs!;
+    for (const [rel, pos] of plan.entries) active.index.push(rel, pos, timestampMs);
+    group.forEach((p, i) => {
       const header: BatchHeader = {
         crc: 0,
         batchBytes: p.bytes,
         recordCount: p.batch.recordCount,
-        baseOffset: offset,
-        timestampMs: tip.timestampMs,
+        baseOffset: plan.results[i]!.firstOffset,
+        timestampMs,
       };
       this.#ctx.tails.add(this.#tail, { header, buffer: p.batch.buffer });
-      offset += p.batch.recordCount;
-    }
-    active.sizeBytes = tip.sizeBytes;
-    this.#nextOffset = tip.nextOffset;
-    this.#lastTimestampMs = tip.timestampMs;
+    });
+    active.sizeBytes = plan.tip.bytes;
+    this.#nextOffset = plan.tip.offset;
+    this.#lastTimestampMs = timestampMs;
     if (this.#ctx.durability === 'batch') {
       this.#dirtyFiles.add(active.paths.log);
       this.#ctx.markDirty(this);
     }
   }
 
-  /** Seals the active segment and starts a new one at the log's end. Caller holds the lock. */
+  #visibleTip(): WriteTip {
+    const { index, sizeBytes } = this.#active;
+    return {
+      offset: this.#nextOffset,
+      bytes: sizeBytes,
+      timestampMs: this.#lastTimestampMs,
+      indexCount: index.count,
+      lastEntryPos: index.count > 0 ? index.positionAt(index.count - 1) : undefined,
+    };
+  }
+
+  /** Seals the active segment and starts a new one at the log's end. Caller holds the lock and settled. */
   async #roll(): Promise<void> {
     const old = this.#active;
     const paths = segmentPaths(this.dir, this.#nextOffset);
@@ -331,6 +416,7 @@ export class LocalLog {
     });
     this.#sealed = [...this.#sealed, sealed];
     this.#active = { baseOffset: this.#nextOffset, paths, sizeBytes: 0, index: new SparseIndex() };
+    this.#written = this.#visibleTip();
     await Promise.all([old.paths.offsetIndex, old.paths.timeIndex].map((p) => this.#ctx.handles.forget(p)));
   }
 
@@ -552,14 +638,7 @@ export class LocalLog {
         if (last !== undefined && last >= cutoffMs) break;
         count++;
       }
-      const allOld = this.#lastTimestampMs !== undefined && this.#lastTimestampMs < cutoffMs;
-      if (
-        count === this.#sealed.length &&
-        this.#active.sizeBytes > 0 &&
-        allOld &&
-        this.#failure === undefined
-      ) {
-        await this.#roll();
+      if (count === this.#sealed.length && (await this.#rollIfAllOlderThan(cutoffMs))) {
         count++;
         this.#ctx.tails.clear(this.#tail);
       }
@@ -568,6 +647,19 @@ export class LocalLog {
       for (const segment of doomed) await this.#deleteSegment(segment);
       return this.startOffset - before;
     });
+  }
+
+  /** Rolls the active segment when every record in it is older than `cutoffMs`. Caller holds the lock. */
+  async #rollIfAllOlderThan(cutoffMs: number): Promise<boolean> {
+    const allOld = (): boolean =>
+      this.#written.bytes > 0 && this.#lastTimestampMs !== undefined && this.#lastTimestampMs < cutoffMs;
+    if (!allOld()) return false;
+    await this.#settle();
+    // Settled under the lock: nothing is in flight, so written and visible ends agree.
+    if (!allOld() || this.#failure !== undefined || this.#written.bytes !== this.#active.sizeBytes)
+      return false;
+    await this.#roll();
+    return true;
   }
 
   async #deleteSegment(segment: SealedSegment): Promise<void> {
