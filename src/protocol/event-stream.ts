@@ -1,0 +1,302 @@
+// AWS event-stream framing (application/vnd.amazon.eventstream), the body of SubscribeToShard.
+// Pure: bytes in, bytes out.
+//
+//   total_len u32 | headers_len u32 | prelude_crc u32 | headers | payload | message_crc u32
+//
+// All integers big-endian; prelude_crc is the CRC32 of the first 8 bytes, message_crc the CRC32
+// of everything before it. A header is `name_len u8 | name | type u8 | value`.
+import { crc32 } from 'node:zlib';
+
+export const EVENT_STREAM_CONTENT_TYPE = 'application/vnd.amazon.eventstream';
+
+/** Prelude (12 bytes) plus the trailing message CRC (4 bytes). */
+export const MESSAGE_OVERHEAD_BYTES = 16;
+const PRELUDE_BYTES = 12;
+/** The framing's own bounds (aws-c-event-stream): 16 MiB per message, 128 KiB of headers. */
+export const MESSAGE_BYTES_MAX = 16 * 1024 * 1024;
+export const HEADERS_BYTES_MAX = 128 * 1024;
+const HEADER_NAME_BYTES_MAX = 255;
+const HEADER_VALUE_BYTES_MAX = 0xffff;
+
+export const HeaderType = {
+  boolTrue: 0,
+  boolFalse: 1,
+  byte: 2,
+  short: 3,
+  integer: 4,
+  long: 5,
+  bytes: 6,
+  string: 7,
+  timestamp: 8,
+  uuid: 9,
+} as const;
+
+export type HeaderValue =
+  | { readonly type: 'boolean'; readonly value: boolean }
+  | { readonly type: 'byte' | 'short' | 'integer'; readonly value: number }
+  | { readonly type: 'long'; readonly value: bigint }
+  | { readonly type: 'binary'; readonly value: Uint8Array }
+  | { readonly type: 'string'; readonly value: string }
+  /** Epoch milliseconds. */
+  | { readonly type: 'timestamp'; readonly value: number }
+  /** 32 hex digits, dashes allowed. */
+  | { readonly type: 'uuid'; readonly value: string };
+
+export type Headers = Readonly<Record<string, HeaderValue>>;
+
+export interface Message {
+  readonly headers: Headers;
+  readonly payload: Buffer;
+}
+
+export class EventStreamError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EventStreamError';
+  }
+}
+
+export const stringHeader = (value: string): HeaderValue => ({ type: 'string', value });
+
+function encodeHeaderValue(h: HeaderValue): Buffer {
+  switch (h.type) {
+    case 'boolean':
+      return Buffer.of(h.value ? HeaderType.boolTrue : HeaderType.boolFalse);
+    case 'byte': {
+      const b = Buffer.alloc(2);
+      b[0] = HeaderType.byte;
+      b.writeInt8(h.value, 1);
+      return b;
+    }
+    case 'short': {
+      const b = Buffer.alloc(3);
+      b[0] = HeaderType.short;
+      b.writeInt16BE(h.value, 1);
+      return b;
+    }
+    case 'integer': {
+      const b = Buffer.alloc(5);
+      b[0] = HeaderType.integer;
+      b.writeInt32BE(h.value, 1);
+      return b;
+    }
+    case 'long': {
+      const b = Buffer.alloc(9);
+      b[0] = HeaderType.long;
+      b.writeBigInt64BE(h.value, 1);
+      return b;
+    }
+    case 'timestamp': {
+      const b = Buffer.alloc(9);
+      b[0] = HeaderType.timestamp;
+      b.writeBigInt64BE(BigInt(Math.trunc(h.value)), 1);
+      return b;
+    }
+    case 'binary':
+      return lengthPrefixed(
+        HeaderType.bytes,
+        Buffer.from(h.value.buffer, h.value.byteOffset, h.value.byteLength),
+      );
+    case 'string':
+      return lengthPrefixed(HeaderType.string, Buffer.from(h.value, 'utf8'));
+    case 'uuid': {
+      const hex = h.value.replace(/-/g, '');
+      if (!/^[0-9a-fA-F]{32}$/.test(hex)) throw new EventStreamError(`invalid UUID header value ${h.value}`);
+      return Buffer.concat([Buffer.of(HeaderType.uuid), Buffer.from(hex, 'hex')]);
+    }
+  }
+}
+
+function lengthPrefixed(type: number, value: Buffer): Buffer {
+  if (value.length > HEADER_VALUE_BYTES_MAX)
+    throw new EventStreamError('header value longer than 65535 bytes');
+  const b = Buffer.alloc(3 + value.length);
+  b[0] = type;
+  b.writeUInt16BE(value.length, 1);
+  value.copy(b, 3);
+  return b;
+}
+
+export function encodeHeaders(headers: Headers): Buffer {
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(headers)) {
+    const nameBytes = Buffer.from(name, 'utf8');
+    if (nameBytes.length === 0 || nameBytes.length > HEADER_NAME_BYTES_MAX)
+      throw new EventStreamError(`header name must be 1..255 bytes: ${name}`);
+    parts.push(Buffer.of(nameBytes.length), nameBytes, encodeHeaderValue(value));
+  }
+  return Buffer.concat(parts);
+}
+
+/** One framed message. `headers` may be pre-encoded (the same few header blocks repeat all the time). */
+export function encodeMessage(headers: Headers | Buffer, payload: Uint8Array): Buffer {
+  const headerBytes = Buffer.isBuffer(headers) ? headers : encodeHeaders(headers);
+  if (headerBytes.length > HEADERS_BYTES_MAX) throw new EventStreamError('headers exceed 128 KiB');
+  const total = MESSAGE_OVERHEAD_BYTES + headerBytes.length + payload.byteLength;
+  if (total > MESSAGE_BYTES_MAX) throw new EventStreamError('message exceeds 16 MiB');
+  const out = Buffer.allocUnsafe(total);
+  out.writeUInt32BE(total, 0);
+  out.writeUInt32BE(headerBytes.length, 4);
+  out.writeUInt32BE(crc32(out.subarray(0, 8)), 8);
+  headerBytes.copy(out, PRELUDE_BYTES);
+  out.set(payload, PRELUDE_BYTES + headerBytes.length);
+  out.writeUInt32BE(crc32(out.subarray(0, total - 4)), total - 4);
+  return out;
+}
+
+/** Decodes exactly one message; throws EventStreamError on bad lengths, CRCs or headers. */
+export function decodeMessage(bytes: Uint8Array): Message {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buf.length < MESSAGE_OVERHEAD_BYTES) throw new EventStreamError('message shorter than 16 bytes');
+  const total = buf.readUInt32BE(0);
+  const headersLen = buf.readUInt32BE(4);
+  if (buf.readUInt32BE(8) !== crc32(buf.subarray(0, 8))) throw new EventStreamError('prelude CRC mismatch');
+  if (total !== buf.length)
+    throw new EventStreamError(`message length ${total} does not match ${buf.length} bytes`);
+  if (headersLen > total - MESSAGE_OVERHEAD_BYTES)
+    throw new EventStreamError('headers length exceeds message');
+  if (buf.readUInt32BE(total - 4) !== crc32(buf.subarray(0, total - 4)))
+    throw new EventStreamError('message CRC mismatch');
+  const headers = decodeHeaders(buf.subarray(PRELUDE_BYTES, PRELUDE_BYTES + headersLen));
+  return { headers, payload: buf.subarray(PRELUDE_BYTES + headersLen, total - 4) };
+}
+
+function decodeHeaders(buf: Buffer): Headers {
+  const out: Record<string, HeaderValue> = {};
+  let at = 0;
+  const need = (n: number): void => {
+    if (at + n > buf.length) throw new EventStreamError('truncated header');
+  };
+  while (at < buf.length) {
+    need(1);
+    const nameLen = buf[at++] as number;
+    need(nameLen + 1);
+    const name = buf.toString('utf8', at, at + nameLen);
+    at += nameLen;
+    if (nameLen === 0 || Object.hasOwn(out, name))
+      throw new EventStreamError(`bad or repeated header name "${name}"`);
+    const type = buf[at++] as number;
+    let value: HeaderValue;
+    switch (type) {
+      case HeaderType.boolTrue:
+      case HeaderType.boolFalse:
+        value = { type: 'boolean', value: type === HeaderType.boolTrue };
+        break;
+      case HeaderType.byte:
+        need(1);
+        value = { type: 'byte', value: buf.readInt8(at) };
+        at += 1;
+        break;
+      case HeaderType.short:
+        need(2);
+        value = { type: 'short', value: buf.readInt16BE(at) };
+        at += 2;
+        break;
+      case HeaderType.integer:
+        need(4);
+        value = { type: 'integer', value: buf.readInt32BE(at) };
+        at += 4;
+        break;
+      case HeaderType.long:
+        need(8);
+        value = { type: 'long', value: buf.readBigInt64BE(at) };
+        at += 8;
+        break;
+      case HeaderType.timestamp:
+        need(8);
+        value = { type: 'timestamp', value: Number(buf.readBigInt64BE(at)) };
+        at += 8;
+        break;
+      case HeaderType.bytes:
+      case HeaderType.string: {
+        need(2);
+        const len = buf.readUInt16BE(at);
+        at += 2;
+        need(len);
+        const slice = buf.subarray(at, at + len);
+        at += len;
+        value =
+          type === HeaderType.bytes
+            ? { type: 'binary', value: Buffer.from(slice) }
+            : { type: 'string', value: slice.toString('utf8') };
+        break;
+      }
+      case HeaderType.uuid: {
+        need(16);
+        const hex = buf.toString('hex', at, at + 16);
+        at += 16;
+        value = {
+          type: 'uuid',
+          value: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`,
+        };
+        break;
+      }
+      default:
+        throw new EventStreamError(`unknown header type ${type}`);
+    }
+    out[name] = value;
+  }
+  return out;
+}
+
+/**
+ * Splits a byte stream into messages as chunks arrive. Holds at most one partial message
+ * (bounded by MESSAGE_BYTES_MAX); a corrupt prelude stops it for good.
+ */
+export class MessageSplitter {
+  #pending: Buffer = Buffer.alloc(0);
+
+  /** Returns the complete messages now available, decoded. */
+  push(chunk: Uint8Array): Message[] {
+    this.#pending = this.#pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.#pending, chunk]);
+    const out: Message[] = [];
+    while (this.#pending.length >= PRELUDE_BYTES) {
+      const total = this.#pending.readUInt32BE(0);
+      if (this.#pending.readUInt32BE(8) !== crc32(this.#pending.subarray(0, 8)))
+        throw new EventStreamError('prelude CRC mismatch');
+      if (total < MESSAGE_OVERHEAD_BYTES || total > MESSAGE_BYTES_MAX)
+        throw new EventStreamError(`message length ${total} out of bounds`);
+      if (this.#pending.length < total) break;
+      out.push(decodeMessage(this.#pending.subarray(0, total)));
+      this.#pending = this.#pending.subarray(total);
+    }
+    return out;
+  }
+
+  /** Bytes of an incomplete message still held. */
+  get pendingBytes(): number {
+    return this.#pending.length;
+  }
+}
+
+// The three kinds of messages an AWS service sends on an event stream.
+
+export function eventHeaders(eventType: string, contentType: string): Buffer {
+  return encodeHeaders({
+    ':event-type': stringHeader(eventType),
+    ':content-type': stringHeader(contentType),
+    ':message-type': stringHeader('event'),
+  });
+}
+
+export function exceptionMessage(exceptionType: string, contentType: string, payload: Uint8Array): Buffer {
+  return encodeMessage(
+    {
+      ':exception-type': stringHeader(exceptionType),
+      ':content-type': stringHeader(contentType),
+      ':message-type': stringHeader('exception'),
+    },
+    payload,
+  );
+}
+
+export function errorMessage(code: string, message: string): Buffer {
+  return encodeMessage(
+    {
+      ':error-code': stringHeader(code),
+      ':error-message': stringHeader(message),
+      ':message-type': stringHeader('error'),
+    },
+    Buffer.alloc(0),
+  );
+}
