@@ -5,7 +5,8 @@
 // The metadata store stays the truth: every request re-reads the stream entry (one cheap KV get)
 // and reuses the parsed view only while the entry's revision is unchanged, so a deleted or
 // resharded stream is seen by the very next request.
-import { hash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { md5Words } from '../domain/md5.js';
 import { ITERATOR_KEY_BYTES } from '../domain/shard-iterator.js';
 import {
   isOpen,
@@ -146,8 +147,8 @@ export class ShardRouter {
   /** Slot (index into `shards`) of the shard holding MD5(partitionKey). */
   slotForPartitionKey(partitionKey: string): number {
     if (this.shards.length === 1) return 0;
-    const d = hash('md5', partitionKey, 'buffer') as Buffer;
-    return this.#slotForWords(d.readUInt32BE(0), d.readUInt32BE(4), d.readUInt32BE(8), d.readUInt32BE(12));
+    const w = md5Words(partitionKey);
+    return this.#slotForWords(w[0]!, w[1]!, w[2]!, w[3]!);
   }
 
   /** Slot for an ExplicitHashKey (a decimal string the validator already shaped); throws AWS's error when out of range. */
