@@ -143,7 +143,7 @@ export class LocalLog {
       .slice(0, -1)
       .map((b, i) => new SealedSegment(b, bases[i + 1]!, segmentPaths(dir, b)));
     const paths = segmentPaths(dir, activeBase);
-    const recovered = await recoverSegment(ctx, id, activeBase, paths);
+    const recovered = await recoverSegment(ctx, id, activeBase, paths, true);
     const active = { baseOffset: activeBase, paths, sizeBytes: recovered.sizeBytes, index: recovered.index };
     const tip = { nextOffset: recovered.nextOffset, lastTimestampMs: recovered.lastTimestampMs };
     const log = new LocalLog(ctx, id, dir, sealed, active, tip);
@@ -535,7 +535,7 @@ export class LocalLog {
   }
 
   async #loadSealed(segment: SealedSegment): Promise<SealedInfo> {
-    const recovered = await recoverSegment(this.#ctx, this.id, segment.baseOffset, segment.paths);
+    const recovered = await recoverSegment(this.#ctx, this.id, segment.baseOffset, segment.paths, false);
     if (recovered.nextOffset !== segment.endOffset) {
       this.#ctx.warn('records missing between segments', {
         logId: this.id,
@@ -746,12 +746,17 @@ interface RecoveredSegment {
   readonly lastTimestampMs: number | undefined;
 }
 
-/** Loads a segment's index and verifies its tail; truncates a damaged tail, rewrites a stale index. */
+/**
+ * Loads a segment's index and verifies the data after its last index point; rewrites a stale
+ * index. A damaged tail is cut off the active segment (`cutDamagedTail`), where it is the torn
+ * end of an interrupted write; a sealed segment is left as it is and only read up to the damage.
+ */
 async function recoverSegment(
   ctx: LogContext,
   id: string,
   baseOffset: number,
   paths: SegmentPaths,
+  cutDamagedTail: boolean,
 ): Promise<RecoveredSegment> {
   const [offsetFile, timeFile] = await Promise.all([
     readSmallFile(paths.offsetIndex),
@@ -768,12 +773,14 @@ async function recoverSegment(
     };
     const state = await scanSegmentTail(handle, index, opts);
     if (state.problem !== undefined) {
-      await handle.truncate(state.validBytes);
-      if (ctx.durability !== 'none') await handle.datasync();
+      if (cutDamagedTail) {
+        await handle.truncate(state.validBytes);
+        if (ctx.durability !== 'none') await handle.datasync();
+      }
       ctx.report({
         logId: id,
         file: paths.log,
-        action: 'truncated',
+        action: cutDamagedTail ? 'truncated' : 'tail-ignored',
         reason: state.problem,
         position: state.validBytes,
         bytesRemoved: fileBytes - state.validBytes,

@@ -8,9 +8,14 @@ import type { TailCache } from './tail-cache.js';
 export interface RecoveryEvent {
   readonly logId: string;
   readonly file: string;
-  readonly action: 'truncated' | 'index-rebuilt' | 'removed';
+  /**
+   * truncated: a damaged tail was cut off the active segment; tail-ignored: a sealed segment is read
+   * only up to its damaged tail (file left as is); index-rebuilt: index files rewritten from the
+   * segment; removed: a leftover file deleted.
+   */
+  readonly action: 'truncated' | 'tail-ignored' | 'index-rebuilt' | 'removed';
   readonly reason: string;
-  /** For `truncated`: where the valid data ends and how many bytes were cut. */
+  /** For `truncated` and `tail-ignored`: where the valid data ends and how many bytes follow. */
   readonly position?: number;
   readonly bytesRemoved?: number;
 }

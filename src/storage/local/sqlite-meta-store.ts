@@ -8,6 +8,9 @@ const synchronousByDurability = { fsync: 'FULL', batch: 'NORMAL', none: 'OFF' } 
   string
 >;
 
+/** How long open waits for another process to let go of the database (e.g. during a restart). */
+const lockWaitMs = 1000;
+
 interface Row {
   key: string;
   value: string;
@@ -34,7 +37,7 @@ export class SqliteMetaStore implements MetaStore {
   readonly #del: Database.Transaction<(key: string, expected: number | undefined) => void>;
 
   constructor(file: string, durability: Durability) {
-    const db = new Database(file);
+    const db = new Database(file, { timeout: lockWaitMs });
     this.#db = db;
     db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('journal_mode = WAL');
@@ -44,6 +47,8 @@ export class SqliteMetaStore implements MetaStore {
       CREATE TABLE IF NOT EXISTS counter (id INTEGER PRIMARY KEY CHECK (id = 1), revision INTEGER NOT NULL);
       INSERT OR IGNORE INTO counter (id, revision) VALUES (1, 0);
     `);
+    // A write transaction takes the exclusive lock, which exclusive locking mode then keeps.
+    db.exec('BEGIN EXCLUSIVE; COMMIT');
     this.#get = db.prepare('SELECT key, value, revision FROM kv WHERE key = ?');
     this.#upsert = db.prepare(
       'INSERT INTO kv (key, value, revision) VALUES (?, ?, ?) ' +
