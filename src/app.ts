@@ -4,6 +4,7 @@ import type net from 'node:net';
 import type { Config } from './config.js';
 import type { OpContext, Services } from './operations/context.js';
 import { operationTable } from './operations/index.js';
+import { startRetentionSweeper } from './operations/retention-sweeper.js';
 import { StreamStore } from './operations/stream-store.js';
 import { applyBootstrap, type BootstrapReport, loadBootstrapFile } from './server/bootstrap.js';
 import { type CallContext, createRequestHandler, type Dispatcher } from './server/handler.js';
@@ -101,6 +102,9 @@ export async function startServer(
     await listener.close(0);
     throw err;
   }
+  const sweeper = startRetentionSweeper(services, {
+    onError: (err) => log.warn({ err }, 'retention sweep failed'),
+  });
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   return {
     port,
@@ -112,6 +116,7 @@ export async function startServer(
     bootstrap,
     async close() {
       await listener.close();
+      await sweeper.stop();
       await engine.close();
     },
   };

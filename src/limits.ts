@@ -77,6 +77,31 @@ export const limits = {
   bootstrapStreamsMax: 500,
   /** How long bootstrap waits for one stream to become ACTIVE. */
   bootstrapActiveWaitMs: 60_000,
+  // Enhanced fan-out (src/fanout).
+  /** A SubscribeToShard connection is ended by the server after this (AWS: 5 minutes). */
+  subscriptionLifetimeMs: 5 * 60 * 1000,
+  /** An event with no records is sent after this much idle time so consumers can checkpoint. */
+  subscriptionHeartbeatMs: 5_000,
+  /** A second subscription for the same consumer and shard within this of the first is refused. */
+  subscribeTakeoverMs: 5_000,
+  /** One SubscribeToShard call per second per consumer and shard (under --limits aws). */
+  subscribeCallIntervalMs: 1_000,
+  /** Read throughput per consumer and shard (under --limits aws); also the bucket's burst. */
+  subscriptionBytesPerSecond: 2 * 1024 * 1024,
+  /** Record bytes (data + partition keys) per SubscribeToShardEvent; one larger record still goes alone. */
+  subscriptionEventBytesMax: 1024 * 1024,
+  subscriptionEventRecordsMax: 10_000,
+  /** Per-process memory of recent SubscribeToShard calls (for the rate rule); pruned beyond this. */
+  subscribeCallMemoryEntriesMax: 100_000,
+  /** A session that was ended but whose client does not read its last bytes is cut after this. */
+  subscriptionEndGraceMs: 10_000,
+  // Record path (src/operations/record-path.ts, retention-sweeper.ts).
+  /** Parsed stream views cached per process (revalidated by metadata revision on every request). */
+  streamViewCacheEntriesMax: 4096,
+  /** How often the background retention sweep runs. */
+  retentionSweepIntervalMs: 60_000,
+  /** Shard logs trimmed per sweep; the next sweep continues where this one stopped. */
+  retentionSweepLogsPerRunMax: 1_000,
 } as const;
 
 export const HASH_KEY_MAX = (1n << 128n) - 1n;

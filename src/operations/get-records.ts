@@ -101,8 +101,8 @@ function remaining(offset: number, closedEnd: number | undefined): number {
   return closedEnd === undefined ? Number.MAX_SAFE_INTEGER : Math.max(0, closedEnd - offset);
 }
 
-/** At the end of a closed shard: no next iterator, and the shards that continue its hash range. */
-function endOfShard(meta: StreamMeta, shard: ShardMeta): GetRecordsTail {
+/** At the end of a closed shard: no next iterator, and the shards that continue its hash range. (SubscribeToShard reuses it.) */
+export function endOfShard(meta: StreamMeta, shard: ShardMeta): GetRecordsTail {
   const children = meta.shards
     .filter((s) => s.parent === shard.index || s.adjacentParent === shard.index)
     .map((s) => ({

@@ -66,8 +66,8 @@ function checkTypeArguments(input: Input, ctx: OpContext): void {
   }
 }
 
-/** The offset the iterator starts at; never beyond the end of a closed shard. */
-async function startingOffset(
+/** The offset the iterator starts at; never beyond the end of a closed shard. (SubscribeToShard reuses it.) */
+export async function startingOffset(
   services: Services,
   view: StreamView,
   shard: ShardMeta,

@@ -16,14 +16,12 @@ import {
   shardIdOf,
   streamArn,
 } from '../domain/stream-model.js';
-import { InvalidArgumentException, ResourceNotFoundException } from '../errors.js';
-import { HASH_KEY_MAX } from '../limits.js';
+import { InvalidArgumentException, type KinesisError, ResourceNotFoundException } from '../errors.js';
+import { HASH_KEY_MAX, limits } from '../limits.js';
 import { RevisionConflictError } from '../storage/engine.js';
 import type { Input, OpContext, Services } from './context.js';
 import { streamKey } from './stream-store.js';
 
-/** Parsed views kept per process; beyond this the oldest entries are dropped. */
-const VIEW_CACHE_ENTRIES_MAX = 4096;
 const ITERATOR_KEY_META_KEY = 'server/iterator-key';
 const STATE_VIEWS = 'record-path/views';
 const STATE_ITERATOR_KEY = 'record-path/iterator-key';
@@ -82,7 +80,7 @@ export async function loadStream(
   let view = views.byKey.get(key);
   if (view === undefined || view.revision !== entry.revision) {
     view = buildView(entry.revision, JSON.parse(entry.value) as StreamMeta);
-    if (views.byKey.size >= VIEW_CACHE_ENTRIES_MAX)
+    if (views.byKey.size >= limits.streamViewCacheEntriesMax)
       views.byKey.delete(views.byKey.keys().next().value as string);
     views.byKey.set(key, view);
   }
@@ -223,7 +221,7 @@ export function parseShardId(shardId: string): number | undefined {
   return index <= SHARD_INDEX_MAX ? index : undefined;
 }
 
-export function shardNotFound(shardIndex: number, streamName: string, account: string): Error {
+export function shardNotFound(shardIndex: number, streamName: string, account: string): KinesisError {
   return new ResourceNotFoundException(
     `Shard ${shardIdOf(shardIndex)} in stream ${streamName} under account ${account} does not exist`,
   );
