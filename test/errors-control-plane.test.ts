@@ -127,7 +127,7 @@ describe('control-plane errors', () => {
         { StreamName: stream, ShardLevelMetrics: ['Nope'] },
         'ValidationException',
         validation(
-          "Value 'Nope' at 'shardLevelMetrics.1.member' failed to satisfy constraint: Member must satisfy enum value set: [IncomingBytes, IncomingRecords, OutgoingBytes, OutgoingRecords, WriteProvisionedThroughputExceeded, ReadProvisionedThroughputExceeded, IteratorAgeMilliseconds, ALL]",
+          "Value '[Nope]' at 'shardLevelMetrics' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [IncomingBytes, IncomingRecords, OutgoingBytes, OutgoingRecords, WriteProvisionedThroughputExceeded, ReadProvisionedThroughputExceeded, IteratorAgeMilliseconds, ALL]]",
         ),
       );
     });
@@ -273,13 +273,13 @@ describe('control-plane errors', () => {
         'AddTagsToStream',
         { StreamName: stream, Tags: { 'a#b': 'x' } },
         'InvalidArgumentException',
-        'Some tags contain invalid characters. Valid characters: Unicode letters, digits, white space, _ . / = + - % @.',
+        'Some tags contain invalid characters. Valid characters: Unicode letters, digits, white space, _ . / = + - % @ :.',
       );
       await expectError(
         'AddTagsToStream',
         { StreamName: stream, Tags: { 'a%b': 'x' } },
         'InvalidArgumentException',
-        `Failed to add tags to stream ${stream} under account ${ACCOUNT} because some tags contained illegal characters. The allowed characters are Unicode letters, white-spaces, '_',',','/','=','+','-','@'.`,
+        `Failed to add tags to stream ${stream} under account ${ACCOUNT} because some tags contained illegal characters. The allowed characters are Unicode letters, white-spaces, '_',',','/','=','+','-','@',':'.`,
       );
       const many = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v']));
       await expectError(
@@ -292,7 +292,7 @@ describe('control-plane errors', () => {
         'RemoveTagsFromStream',
         { StreamName: stream, TagKeys: ['a%b'] },
         'InvalidArgumentException',
-        `Failed to remove tags from stream ${stream} under account ${ACCOUNT} because some tags contained illegal characters. The allowed characters are Unicode letters, white-spaces, '_',',','/','=','+','-','@'.`,
+        `Failed to remove tags from stream ${stream} under account ${ACCOUNT} because some tags contained illegal characters. The allowed characters are Unicode letters, white-spaces, '_',',','/','=','+','-','@',':'.`,
       );
     });
 

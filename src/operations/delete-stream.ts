@@ -2,10 +2,13 @@ import { StreamStatus } from '../domain/stream-model.js';
 import { ResourceInUseException } from '../errors.js';
 import { consumerCount, dropConsumers } from './consumer-hooks.js';
 import type { Handler } from './context.js';
+import type { PendingMeta } from './stream-store.js';
+import { arnOf } from './stream-store.js';
 
 export const deleteStream: Handler = async ({ streams, config, engine }, input, ctx) => {
   const current = await streams.get(input, ctx);
-  if (current.status === StreamStatus.CREATING || current.status === StreamStatus.DELETING)
+  // A CREATING stream may be deleted (kinesalite's tests saw AWS allow it); a DELETING one may not.
+  if (current.status === StreamStatus.DELETING)
     throw new ResourceInUseException(
       `Stream ${current.name} under account ${current.account} not ACTIVE, instead in state ${current.status}`,
     );
@@ -13,8 +16,9 @@ export const deleteStream: Handler = async ({ streams, config, engine }, input, 
   if (consumers > 0) {
     if (input.EnforceConsumerDeletion !== true)
       throw new ResourceInUseException(
-        `Stream ${current.name} under account ${current.account} has registered consumers. ` +
-          'Deregister consumers or set EnforceConsumerDeletion to true.',
+        `DeleteStream can't delete ${arnOf(current)} because there are consumers associated with this data stream. ` +
+          `To delete ${current.name} anyway, set the EnforceConsumerDeletion parameter to true to force the ` +
+          'deletion of all the consumers that are associated with it.',
       );
     await dropConsumers(engine, current);
   }
@@ -23,7 +27,14 @@ export const deleteStream: Handler = async ({ streams, config, engine }, input, 
       throw new ResourceInUseException(
         `Stream ${meta.name} under account ${meta.account} not ACTIVE, instead in state ${meta.status}`,
       );
-    return { ...meta, status: StreamStatus.DELETING, statusUntilMs: ctx.nowMs + config.stateDelayMs };
+    const deleting: PendingMeta = {
+      ...meta,
+      status: StreamStatus.DELETING,
+      statusUntilMs: ctx.nowMs + config.stateDelayMs,
+      // Deleted before its shards ever showed: they stay hidden while DELETING (as on AWS).
+      ...(meta.status === StreamStatus.CREATING ? { shardsHidden: true } : {}),
+    };
+    return deleting;
   });
   return undefined;
 };

@@ -15,9 +15,10 @@ export function shardOutput(shard: ShardMeta): Record<string, unknown> {
   return out;
 }
 
-/** Shards are visible once the stream leaves CREATING. */
+/** Shards are visible once the stream leaves CREATING (and never if it was deleted while CREATING). */
 export function visibleShards(meta: StreamMeta): readonly ShardMeta[] {
-  return meta.status === StreamStatus.CREATING ? [] : meta.shards;
+  if (meta.status === StreamStatus.CREATING || (meta as PendingMeta).shardsHidden === true) return [];
+  return meta.shards;
 }
 
 export function enhancedMonitoring(meta: StreamMeta): Record<string, unknown>[] {

@@ -175,7 +175,11 @@ export class StreamStore {
 }
 
 /** Stream metadata plus changes that take effect when a transitional status ends. */
-export type PendingMeta = StreamMeta & { readonly pending?: Partial<StreamMeta> };
+export type PendingMeta = StreamMeta & {
+  readonly pending?: Partial<StreamMeta>;
+  /** Set on a stream deleted while CREATING: its shards never become visible. */
+  readonly shardsHidden?: boolean;
+};
 
 /** The stream as it is once its transitional status is over. */
 function settle(meta: PendingMeta): StreamMeta {

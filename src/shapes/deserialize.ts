@@ -16,7 +16,12 @@ function typeError(message: string): KinesisError {
 
 function describeStructural(value: unknown): KinesisError | undefined {
   if (Array.isArray(value)) return typeError('Start of list found where not expected');
-  if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array) && !(value instanceof Date))
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    !(value instanceof Uint8Array) &&
+    !(value instanceof Date)
+  )
     return typeError('Start of structure or map found where not expected.');
   return undefined;
 }
@@ -24,19 +29,44 @@ function describeStructural(value: unknown): KinesisError | undefined {
 function javaClassOf(value: unknown): string {
   if (typeof value === 'boolean') return 'java.lang.Boolean';
   if (typeof value === 'string') return 'java.lang.String';
-  return 'java.math.BigDecimal';
+  // Coral's JSON parser holds every number as this class (kinesalite's tests, recorded against AWS).
+  return 'com.amazon.coral.value.json.numbers.TruncatingBigNumber';
 }
+
+/** Strings Coral's Boolean conversion accepts (kinesalite observed these converting on AWS). */
+const BOOLEAN_STRINGS: Readonly<Record<string, boolean>> = {
+  TRUE: true,
+  FALSE: false,
+  YES: true,
+  NO: false,
+  '1': true,
+  '0': false,
+};
 
 function readBoolean(value: unknown): boolean {
   if (typeof value === 'boolean') return value;
   const structural = describeStructural(value);
   if (structural) throw structural;
-  if (typeof value === 'string') throw typeError(`'${value.toUpperCase()}' can not be converted to an Boolean`);
-  throw typeError('class java.math.BigDecimal can not be converted to an Boolean');
+  if (typeof value === 'string') {
+    const upper = value.toUpperCase();
+    const known = BOOLEAN_STRINGS[upper];
+    if (known !== undefined) return known;
+    throw typeError(`'${upper}' can not be converted to an Boolean`);
+  }
+  // Integral numbers are refused; fractional ones convert (AWS accepts 34.56 here).
+  if (typeof value === 'number' && !Number.isInteger(value)) return value !== 0;
+  throw typeError(`class ${javaClassOf(value)} can not be converted to an Boolean`);
 }
 
+const INT32_MAX = 2147483647;
+const INT32_MIN = -2147483648;
+
 function readInteger(value: unknown, javaType: 'Integer' | 'Long'): number {
-  if (typeof value === 'number' && Number.isFinite(value)) return Math.floor(value);
+  if (typeof value === 'number' && Number.isFinite(value)) {
+    const n = Math.floor(value);
+    // Coral narrows to a Java int: out-of-range Integers saturate (as kinesalite models AWS).
+    return javaType === 'Integer' ? Math.min(Math.max(n, INT32_MIN), INT32_MAX) : n;
+  }
   if (typeof value === 'bigint') return Number(value);
   const structural = describeStructural(value);
   if (structural) throw structural;
@@ -62,12 +92,16 @@ function readBlob(value: unknown, wire: Wire): Buffer {
       );
     if (!BASE64_RE.test(value)) {
       const bad = /[^A-Za-z0-9+/=]|=[^=]/.exec(value);
-      throw typeError(`'${value}' can not be converted to a Blob: Invalid Base64 character: '${bad?.[0]?.[0] ?? '='}'`);
+      throw typeError(
+        `'${value}' can not be converted to a Blob: Invalid Base64 character: '${bad?.[0]?.[0] ?? '='}'`,
+      );
     }
     const buf = Buffer.from(value, 'base64');
     // Non-canonical trailing bits (e.g. "AB==") decode but do not round-trip.
     if (!canonicalTail(value, buf))
-      throw typeError(`'${value}' can not be converted to a Blob: Invalid last non-pad Base64 character dectected`);
+      throw typeError(
+        `'${value}' can not be converted to a Blob: Invalid last non-pad Base64 character dectected`,
+      );
     return buf;
   }
   const structural = describeStructural(value);
@@ -94,7 +128,8 @@ function readTimestamp(value: unknown, wire: Wire): number {
   if (typeof value === 'bigint') return Number(value);
   const structural = describeStructural(value);
   if (structural) throw structural;
-  if (typeof value === 'string') throw typeError(`class java.lang.String can not be converted to milliseconds since epoch`);
+  if (typeof value === 'string')
+    throw typeError(`class java.lang.String can not be converted to milliseconds since epoch`);
   throw typeError(`class ${javaClassOf(value)} can not be converted to milliseconds since epoch`);
 }
 
@@ -112,7 +147,8 @@ function readList(value: unknown, shape: Shape, wire: Wire): unknown[] {
 
 function readMap(value: unknown, shape: Shape, wire: Wire): Record<string, unknown> {
   if (Array.isArray(value)) throw typeError('Start of list found where not expected');
-  if (value === null || typeof value !== 'object' || value instanceof Uint8Array) throw typeError('Expected map or null');
+  if (value === null || typeof value !== 'object' || value instanceof Uint8Array)
+    throw typeError('Expected map or null');
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (v === null || v === undefined) continue;
@@ -124,7 +160,8 @@ function readMap(value: unknown, shape: Shape, wire: Wire): Record<string, unkno
 export function readStructure(value: unknown, shapeName: string, wire: Wire): Record<string, unknown> {
   const shape = shapeOf(shapeName);
   if (Array.isArray(value)) throw typeError('Start of list found where not expected');
-  if (value === null || typeof value !== 'object' || value instanceof Uint8Array) throw typeError('Expected null');
+  if (value === null || typeof value !== 'object' || value instanceof Uint8Array)
+    throw typeError('Expected null');
   const members = shape.members ?? {};
   const input = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};

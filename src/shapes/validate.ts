@@ -18,9 +18,26 @@ function patternOf(source: string): RegExp {
 
 const lowerFirst = (s: string): string => s.charAt(0).toLowerCase() + s.slice(1);
 
-/** The front end reports members in model order except StreamName, which comes last. */
-function memberOrder(shape: Shape): string[] {
+/**
+ * The front end's member order, where AWS's answers pin it (kinesalite's tests, recorded against
+ * AWS, assert these orders verbatim). Members not listed follow in model order.
+ */
+const MEMBER_ORDER: Readonly<Record<string, readonly string[]>> = {
+  ListTagsForStreamInput: ['Limit', 'ExclusiveStartTagKey', 'StreamName'],
+  SplitShardInput: ['NewStartingHashKey', 'StreamName', 'ShardToSplit'],
+  UpdateShardCountInput: ['ScalingType', 'StreamName', 'TargetShardCount'],
+  ListShardsInput: ['MaxResults', 'ExclusiveStartShardId', 'StreamName', 'NextToken'],
+  PutRecordInput: ['SequenceNumberForOrdering', 'PartitionKey', 'ExplicitHashKey', 'Data', 'StreamName'],
+  PutRecordsRequestEntry: ['PartitionKey', 'ExplicitHashKey', 'Data'],
+  GetRecordsInput: ['Limit', 'ShardIterator'],
+};
+
+/** Elsewhere the front end reports members in model order except StreamName, which comes last. */
+function memberOrder(shapeName: string, shape: Shape): string[] {
   const names = Object.keys(shape.members ?? {});
+  const pinned = MEMBER_ORDER[shapeName];
+  if (pinned)
+    return [...pinned.filter((n) => names.includes(n)), ...names.filter((n) => !pinned.includes(n))];
   const i = names.indexOf('StreamName');
   if (i >= 0) names.push(...names.splice(i, 1));
   return names;
@@ -29,7 +46,8 @@ function memberOrder(shape: Shape): string[] {
 function render(value: unknown, shape: Shape): string {
   if (value === undefined || value === null) return 'null';
   let text: string;
-  if (value instanceof Uint8Array) text = `java.nio.HeapByteBuffer[pos=0 lim=${value.length} cap=${value.length}]`;
+  if (value instanceof Uint8Array)
+    text = `java.nio.HeapByteBuffer[pos=0 lim=${value.length} cap=${value.length}]`;
   else if (Array.isArray(value)) text = `[${value.map((v) => renderPlain(v)).join(', ')}]`;
   else if (shape.type === 'map')
     text = `{${Object.entries(value as Record<string, unknown>)
@@ -41,7 +59,8 @@ function render(value: unknown, shape: Shape): string {
 }
 
 function renderPlain(value: unknown): string {
-  if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) return JSON.stringify(value);
+  if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array))
+    return JSON.stringify(value);
   return String(value);
 }
 
@@ -69,7 +88,13 @@ class Collector {
   }
 }
 
-function checkValue(value: unknown, shapeName: string, path: string, required: boolean, out: Collector): void {
+function checkValue(
+  value: unknown,
+  shapeName: string,
+  path: string,
+  required: boolean,
+  out: Collector,
+): void {
   const shape = shapeOf(shapeName);
   if (value === undefined || value === null) {
     if (required) out.add(value, shape, path, 'Member must not be null');
@@ -95,25 +120,70 @@ function checkValue(value: unknown, shapeName: string, path: string, required: b
     case 'blob':
       checkLength(value, shape, path, out);
       return;
-    case 'list':
+    case 'list': {
       checkLength(value, shape, path, out);
-      (value as unknown[]).forEach((item, i) => {
-        checkValue(item, shape.member ?? 'String', `${path}.${i + 1}.member`, false, out);
+      const items = value as unknown[];
+      const memberName = shape.member ?? 'String';
+      if (isScalar(memberName)) {
+        // Scalar members are judged together: one error on the list naming all member rules.
+        if (items.some((item) => item !== null && !satisfies(item, memberName)))
+          out.add(value, shape, path, `Member must satisfy constraint: [${rulesOf(memberName)}]`);
+        return;
+      }
+      items.forEach((item, i) => {
+        checkValue(item, memberName, `${path}.${i + 1}.member`, false, out);
       });
       return;
-    case 'map':
+    }
+    case 'map': {
       checkLength(value, shape, path, out);
-      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-        checkValue(k, shape.key ?? 'String', `${path}.${k}.key`, false, out);
-        checkValue(v, shape.value ?? 'String', `${path}.${k}.member`, false, out);
-      }
+      const entries = Object.entries(value as Record<string, unknown>);
+      const keyName = shape.key ?? 'String';
+      const valueName = shape.value ?? 'String';
+      if (entries.some(([k]) => !satisfies(k, keyName)))
+        out.add(value, shape, path, `Map keys must satisfy constraint: [${rulesOf(keyName)}]`);
+      if (entries.some(([, v]) => v !== null && !satisfies(v, valueName)))
+        out.add(value, shape, path, `Map value must satisfy constraint: [${rulesOf(valueName)}]`);
       return;
+    }
     case 'structure':
       checkStructure(value as Record<string, unknown>, shapeName, `${path}.`, out);
       return;
     default:
       return;
   }
+}
+
+const SCALAR_TYPES = new Set([
+  'string',
+  'integer',
+  'long',
+  'boolean',
+  'blob',
+  'timestamp',
+  'double',
+  'float',
+]);
+const isScalar = (shapeName: string): boolean => SCALAR_TYPES.has(shapeOf(shapeName).type);
+
+/** Whether a scalar meets every constraint of its shape. */
+function satisfies(value: unknown, shapeName: string): boolean {
+  const probe = new Collector();
+  checkValue(value, shapeName, '', false, probe);
+  return probe.errors.length === 0;
+}
+
+/** A scalar shape's rules as the front end lists them inside "must satisfy constraint: [...]". */
+function rulesOf(shapeName: string): string {
+  const shape = shapeOf(shapeName);
+  const rules: string[] = [];
+  const numeric = shape.type === 'integer' || shape.type === 'long';
+  const kind = numeric ? 'value' : 'length';
+  if (shape.max !== undefined) rules.push(`Member must have ${kind} less than or equal to ${shape.max}`);
+  if (shape.min !== undefined) rules.push(`Member must have ${kind} greater than or equal to ${shape.min}`);
+  if (shape.pattern) rules.push(`Member must satisfy regular expression pattern: ${shape.pattern}`);
+  if (shape.enum) rules.push(`Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
+  return rules.join(', ');
 }
 
 function checkLength(value: unknown, shape: Shape, path: string, out: Collector): void {
@@ -124,10 +194,15 @@ function checkLength(value: unknown, shape: Shape, path: string, out: Collector)
     out.add(value, shape, path, `Member must have length less than or equal to ${shape.max}`);
 }
 
-function checkStructure(input: Record<string, unknown>, shapeName: string, prefix: string, out: Collector): void {
+function checkStructure(
+  input: Record<string, unknown>,
+  shapeName: string,
+  prefix: string,
+  out: Collector,
+): void {
   const shape = shapeOf(shapeName);
   const required = new Set(shape.required ?? []);
-  for (const name of memberOrder(shape)) {
+  for (const name of memberOrder(shapeName, shape)) {
     const memberShape = shape.members?.[name];
     if (!memberShape) continue;
     checkValue(input[name], memberShape, `${prefix}${lowerFirst(name)}`, required.has(name), out);
