@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type net from 'node:net';
 import type { Config } from './config.js';
+import { fanoutHubOf } from './fanout/fanout-hub.js';
 import type { OpContext, Services } from './operations/context.js';
 import { operationTable } from './operations/index.js';
 import { startRetentionSweeper } from './operations/retention-sweeper.js';
@@ -115,6 +116,8 @@ export async function startServer(
     tlsCert,
     bootstrap,
     async close() {
+      // Event streams would otherwise hold their connections open through the grace period.
+      fanoutHubOf(services).stopAll();
       await listener.close();
       await sweeper.stop();
       await engine.close();

@@ -1,13 +1,18 @@
-// The seam between stream control operations and enhanced fan-out consumers (a later issue).
-// Consumers are expected under `consumer/<streamUid>/<consumerName>` in the MetaStore; until the
-// consumer operations exist this prefix is simply empty.
+// The seam between stream control operations and enhanced fan-out consumers. Consumers live under
+// `consumer/<streamUid>/<consumerName>` in the MetaStore (see consumer-store.ts).
 import type { StreamMeta } from '../domain/stream-model.js';
 import type { StorageEngine } from '../storage/engine.js';
+import { listConsumers } from './consumer-store.js';
 
 export const consumerPrefixOf = (meta: StreamMeta): string => `consumer/${meta.uid}/`;
 
-export async function consumerCount(engine: StorageEngine, meta: StreamMeta): Promise<number> {
-  return (await engine.meta.list(consumerPrefixOf(meta))).length;
+/** Registered consumers (CREATING, ACTIVE, or DELETING not yet over), as DescribeStreamSummary counts them. */
+export async function consumerCount(
+  engine: StorageEngine,
+  meta: StreamMeta,
+  nowMs = Date.now(),
+): Promise<number> {
+  return (await listConsumers(engine, meta, nowMs)).length;
 }
 
 /** Removes every consumer record of a stream (DeleteStream with EnforceConsumerDeletion). */

@@ -7,19 +7,23 @@ import { createStream } from './create-stream.js';
 import { decreaseStreamRetentionPeriod } from './decrease-stream-retention-period.js';
 import { deleteResourcePolicy } from './delete-resource-policy.js';
 import { deleteStream } from './delete-stream.js';
+import { deregisterStreamConsumer } from './deregister-stream-consumer.js';
 import { describeAccountSettings } from './describe-account-settings.js';
 import { describeLimits } from './describe-limits.js';
 import { describeStream } from './describe-stream.js';
+import { describeStreamConsumer } from './describe-stream-consumer.js';
 import { describeStreamSummary } from './describe-stream-summary.js';
 import { disableEnhancedMonitoring } from './disable-enhanced-monitoring.js';
 import { enableEnhancedMonitoring } from './enable-enhanced-monitoring.js';
 import { getResourcePolicy } from './get-resource-policy.js';
 import { increaseStreamRetentionPeriod } from './increase-stream-retention-period.js';
 import { listShards } from './list-shards.js';
+import { listStreamConsumers } from './list-stream-consumers.js';
 import { listStreams } from './list-streams.js';
 import { listTagsForResource } from './list-tags-for-resource.js';
 import { listTagsForStream } from './list-tags-for-stream.js';
 import { putResourcePolicy } from './put-resource-policy.js';
+import { registerStreamConsumer } from './register-stream-consumer.js';
 import { removeTagsFromStream } from './remove-tags-from-stream.js';
 import { startStreamEncryption } from './start-stream-encryption.js';
 import { stopStreamEncryption } from './stop-stream-encryption.js';
@@ -60,4 +64,9 @@ export const controlPlaneHandlers: Readonly<Record<string, Handler>> = {
   UpdateStreamMode: updateStreamMode,
   UpdateStreamRecordDistributionStrategy: updateStreamRecordDistributionStrategy,
   UpdateStreamWarmThroughput: updateStreamWarmThroughput,
+  // Enhanced fan-out consumers.
+  RegisterStreamConsumer: registerStreamConsumer,
+  DeregisterStreamConsumer: deregisterStreamConsumer,
+  DescribeStreamConsumer: describeStreamConsumer,
+  ListStreamConsumers: listStreamConsumers,
 };

@@ -1,8 +1,8 @@
 import type { Handler } from './context.js';
-import { streamOfResource } from './resource-arn.js';
+import { resourceOf } from './resource-arn.js';
 import { tagList } from './tag-rules.js';
 
 export const listTagsForResource: Handler = async (services, input, ctx) => {
-  const meta = await streamOfResource(services, input, ctx);
-  return { Tags: tagList(meta.tags) };
+  const resource = await resourceOf(services, input, ctx);
+  return { Tags: tagList(resource.kind === 'consumer' ? resource.consumer.tags : resource.stream.tags) };
 };

@@ -1,12 +1,20 @@
+import { ConsumerStatus, consumerNotActive, updateConsumer } from './consumer-store.js';
 import type { Handler } from './context.js';
-import { streamOfResource } from './resource-arn.js';
+import { resourceOf } from './resource-arn.js';
 import { checkPolicyDocument } from './resource-policy-rules.js';
 import { assertActive, policyKeyOfStream } from './stream-store.js';
 
 export const putResourcePolicy: Handler = async (services, input, ctx) => {
-  const meta = await streamOfResource(services, input, ctx);
-  assertActive(meta);
+  const resource = await resourceOf(services, input, ctx);
+  if (resource.kind === 'consumer') {
+    // AWS refuses policies on consumers that are not ACTIVE yet (seen with CloudFormation).
+    if (resource.consumer.status !== ConsumerStatus.ACTIVE) throw consumerNotActive(resource.consumer);
+    checkPolicyDocument(input.Policy);
+    await updateConsumer(services.engine, resource, ctx.nowMs, (c) => ({ ...c, policy: input.Policy }));
+    return undefined;
+  }
+  assertActive(resource.stream);
   checkPolicyDocument(input.Policy);
-  await services.engine.meta.put(policyKeyOfStream(meta.uid), input.Policy);
+  await services.engine.meta.put(policyKeyOfStream(resource.stream.uid), input.Policy);
   return undefined;
 };

@@ -1,16 +1,22 @@
+import { updateConsumer } from './consumer-store.js';
 import type { Handler } from './context.js';
-import { streamOfResource } from './resource-arn.js';
+import { resourceOf } from './resource-arn.js';
 import { mergeTags } from './tag-rules.js';
 
 export const tagResource: Handler = async (services, input, ctx) => {
-  const stream = await streamOfResource(services, input, ctx);
+  const resource = await resourceOf(services, input, ctx);
+  const target = { verb: 'add tags to', what: `resource ${input.ResourceARN}` } as const;
+  if (resource.kind === 'consumer') {
+    await updateConsumer(services.engine, resource, ctx.nowMs, (c) => ({
+      ...c,
+      tags: mergeTags(c.tags, input.Tags, target),
+    }));
+    return undefined;
+  }
   await services.streams.updateActive(
-    { StreamName: stream.name, StreamARN: input.ResourceARN },
+    { StreamName: resource.stream.name, StreamARN: input.ResourceARN },
     ctx,
-    (meta) => ({
-      ...meta,
-      tags: mergeTags(meta.tags, input.Tags, { verb: 'add tags to', what: `resource ${input.ResourceARN}` }),
-    }),
+    (meta) => ({ ...meta, tags: mergeTags(meta.tags, input.Tags, target) }),
   );
   return undefined;
 };

@@ -1,19 +1,22 @@
+import { updateConsumer } from './consumer-store.js';
 import type { Handler } from './context.js';
-import { streamOfResource } from './resource-arn.js';
+import { resourceOf } from './resource-arn.js';
 import { removeTags } from './tag-rules.js';
 
 export const untagResource: Handler = async (services, input, ctx) => {
-  const stream = await streamOfResource(services, input, ctx);
+  const resource = await resourceOf(services, input, ctx);
+  const target = { verb: 'remove tags from', what: `resource ${input.ResourceARN}` } as const;
+  if (resource.kind === 'consumer') {
+    await updateConsumer(services.engine, resource, ctx.nowMs, (c) => ({
+      ...c,
+      tags: removeTags(c.tags, input.TagKeys, target),
+    }));
+    return undefined;
+  }
   await services.streams.updateActive(
-    { StreamName: stream.name, StreamARN: input.ResourceARN },
+    { StreamName: resource.stream.name, StreamARN: input.ResourceARN },
     ctx,
-    (meta) => ({
-      ...meta,
-      tags: removeTags(meta.tags, input.TagKeys, {
-        verb: 'remove tags from',
-        what: `resource ${input.ResourceARN}`,
-      }),
-    }),
+    (meta) => ({ ...meta, tags: removeTags(meta.tags, input.TagKeys, target) }),
   );
   return undefined;
 };

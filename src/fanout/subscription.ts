@@ -1,0 +1,327 @@
+// One SubscribeToShard session: pushes a shard's records to one consumer as they are committed.
+//
+// The session holds a log position, not records: it reads one bounded batch from the log, writes
+// it as one event, and reads the next only once the response has drained. A stalled client
+// therefore costs at most one event plus the transport's buffer; it simply falls behind
+// (MillisBehindLatest grows). New records wake the session through LogStore.onAppend; the only
+// timers are the idle heartbeat (an empty event so consumers can checkpoint), the lifetime and
+// the throughput budget.
+import type http from 'node:http';
+import { encodeSequenceNumber, encodeSequenceRange } from '../domain/sequence-number.js';
+import { logIdOf, type ShardMeta, type StreamMeta } from '../domain/stream-model.js';
+import { InternalFailureException, KinesisError, ResourceInUseException } from '../errors.js';
+import { limits } from '../limits.js';
+import { ConsumerStatus, consumerByArn, consumerNotActive } from '../operations/consumer-store.js';
+import type { OpContext, Services } from '../operations/context.js';
+import { endOfShard } from '../operations/get-records.js';
+import {
+  loadStream,
+  retentionCutoffMs,
+  type StreamAddress,
+  shardNotFound,
+} from '../operations/record-path.js';
+import type { WireFormat } from '../protocol/codec.js';
+import { EVENT_STREAM_CONTENT_TYPE } from '../protocol/event-stream.js';
+import type { Res } from '../server/handler.js';
+import { LogNotFoundError, type StoredRecord } from '../storage/engine.js';
+import type { Claim, StopReason } from './fanout-hub.js';
+import { type EventTail, exceptionEvent, initialResponse, recordsEvent } from './subscribe-events.js';
+import { ThroughputBudget } from './throughput-budget.js';
+
+export interface SubscriptionOptions {
+  readonly services: Services;
+  readonly claim: Claim;
+  readonly consumerArn: string;
+  readonly address: StreamAddress;
+  readonly stream: StreamMeta;
+  readonly shard: ShardMeta;
+  readonly offset: number;
+  readonly wire: WireFormat;
+  readonly lifetimeMs: number;
+  readonly heartbeatMs: number;
+  /** Undefined: unlimited (`--limits off`). */
+  readonly bytesPerSecond: number | undefined;
+  /** Observer for tests and metrics: called with every event's record count. */
+  readonly onEvent?: (records: number) => void;
+}
+
+type EndReason = StopReason | 'lifetime' | 'closed' | 'shard-end' | 'error';
+
+export class Subscription {
+  readonly #o: SubscriptionOptions;
+  readonly #logId: string;
+  #stream: StreamMeta;
+  #shard: ShardMeta;
+  #offset: number;
+  #continuation: string;
+  #budget: ThroughputBudget | undefined;
+  /** Typed as the HTTP/1.1 response; the HTTP/2 compat response has the same write/end/events. */
+  #res: http.ServerResponse | undefined;
+  #end: EndReason | undefined;
+  /** Exception to send as the last message. */
+  #finalError: KinesisError | undefined;
+  #dirty = false;
+  #wakeUp: (() => void) | undefined;
+  /** Releases a write that waits for 'drain' (only a stop does; new records must not). */
+  #unblockWrite: (() => void) | undefined;
+  readonly #ctx: OpContext;
+  #lastEventMs = 0;
+  #lastRefreshMs = 0;
+
+  constructor(options: SubscriptionOptions) {
+    this.#o = options;
+    this.#stream = options.stream;
+    this.#shard = options.shard;
+    this.#offset = options.offset;
+    this.#logId = logIdOf(options.stream, options.shard.index);
+    this.#ctx = {
+      account: options.address.account,
+      region: options.address.region,
+      requestId: '',
+      nowMs: Date.now(),
+      signal: new AbortController().signal,
+      wire: options.wire,
+    };
+    // Before any record is delivered, "after the record before the start" resumes at the start.
+    this.#continuation = encodeSequenceNumber(options.shard.index, Math.max(options.offset - 1, 0));
+    this.#budget =
+      options.bytesPerSecond === undefined
+        ? undefined
+        : new ThroughputBudget(options.bytesPerSecond, Date.now());
+  }
+
+  async run(res: Res): Promise<void> {
+    this.#res = res as http.ServerResponse;
+    const { claim, services, lifetimeMs } = this.#o;
+    res.on('close', () => this.#stop('closed'));
+    claim.onStop = (reason) => this.#stop(reason);
+    if (claim.stopped) this.#stop(claim.stopped);
+    const unsubscribe = services.engine.logs.onAppend(this.#logId, () => this.#wake());
+    const lifetime = setTimeout(() => this.#stop('lifetime'), lifetimeMs);
+    this.#lastRefreshMs = Date.now();
+    try {
+      res.statusCode = 200;
+      res.setHeader('Content-Type', EVENT_STREAM_CONTENT_TYPE);
+      await this.#write(initialResponse(this.#o.wire));
+      await this.#loop();
+    } catch (err) {
+      this.#fail(err);
+    } finally {
+      clearTimeout(lifetime);
+      unsubscribe();
+      claim.release();
+      this.#close();
+    }
+  }
+
+  async #loop(): Promise<void> {
+    this.#lastEventMs = Date.now();
+    while (this.#end === undefined) {
+      const outcome = await this.#pump();
+      if (outcome !== 'idle') continue;
+      const dueMs = this.#lastEventMs + this.#o.heartbeatMs - Date.now();
+      if (dueMs > 0 && (await this.#sleep(dueMs)) === 'woken') continue;
+      if (this.#end !== undefined) break;
+      if (Date.now() - this.#lastEventMs < this.#o.heartbeatMs) continue;
+      await this.#refresh();
+      if (this.#end === undefined && !(await this.#atShardEnd()))
+        await this.#sendEvent([], [], this.#tail(0));
+    }
+  }
+
+  /** Reads and sends one batch. 'sent' when records went out, 'idle' when caught up. */
+  async #pump(): Promise<'sent' | 'idle' | 'end'> {
+    const now = Date.now();
+    if (now - this.#lastRefreshMs >= this.#o.heartbeatMs) await this.#refresh();
+    if (this.#end !== undefined) return 'end';
+    if (await this.#atShardEnd()) return 'end';
+    let maxBytes = limits.subscriptionEventBytesMax;
+    if (this.#budget) {
+      const available = this.#budget.available(now);
+      if (available <= 0) {
+        await this.#sleep(this.#budget.waitMs(1, now));
+        return 'sent';
+      }
+      maxBytes = Math.min(maxBytes, available);
+    }
+    this.#dirty = false;
+    const closedEnd = this.#shard.closedEndOffset;
+    const result = await this.#o.services.engine.logs.read(this.#logId, this.#offset, {
+      maxRecords: Math.min(
+        limits.subscriptionEventRecordsMax,
+        closedEnd === undefined ? Number.MAX_SAFE_INTEGER : Math.max(1, closedEnd - this.#offset),
+      ),
+      maxBytes,
+      minTimestampMs: retentionCutoffMs(this.#o.services, this.#stream, now),
+    });
+    const { records, nextOffset, endOffset } = result;
+    const last = records.at(-1);
+    if (last === undefined) {
+      // Records past retention are skipped silently, as GetRecords does.
+      this.#offset = Math.max(this.#offset, nextOffset);
+      return 'idle';
+    }
+    this.#budget?.spend(recordBytes(records), Date.now());
+    this.#offset = nextOffset;
+    this.#continuation = encodeSequenceNumber(this.#shard.index, last.offset);
+    const behind = nextOffset >= endOffset ? 0 : Math.max(0, Date.now() - last.timestampMs);
+    const ended = closedEnd !== undefined && nextOffset >= closedEnd;
+    const tail = ended ? { ...this.#tail(0), ChildShards: this.#childShards() } : this.#tail(behind);
+    await this.#sendEvent(records, sequenceNumbersOf(records, this.#shard.index), tail);
+    if (ended) this.#stop('shard-end');
+    return 'sent';
+  }
+
+  /** At the end of a closed, fully read shard: the last event carries ChildShards, then the stream ends. */
+  async #atShardEnd(): Promise<boolean> {
+    const closedEnd = this.#shard.closedEndOffset;
+    if (closedEnd === undefined || this.#offset < closedEnd) return false;
+    await this.#sendEvent([], [], { ...this.#tail(0), ChildShards: this.#childShards() });
+    this.#stop('shard-end');
+    return true;
+  }
+
+  #childShards(): readonly unknown[] {
+    return endOfShard(this.#stream, this.#shard).ChildShards ?? [];
+  }
+
+  #tail(millisBehind: number): EventTail {
+    return { ContinuationSequenceNumber: this.#continuation, MillisBehindLatest: millisBehind };
+  }
+
+  async #sendEvent(
+    records: readonly StoredRecord[],
+    seqs: readonly string[],
+    tail: EventTail,
+  ): Promise<void> {
+    const encrypted = this.#stream.encryptionType === 'KMS';
+    await this.#write(recordsEvent(this.#o.wire, records, seqs, encrypted, tail));
+    this.#lastEventMs = Date.now();
+    this.#o.onEvent?.(records.length);
+  }
+
+  /** Re-reads the consumer and the stream: deregistration, deletion and resharding end or change the session. */
+  async #refresh(): Promise<void> {
+    this.#lastRefreshMs = Date.now();
+    const { services, consumerArn, address } = this.#o;
+    const ctx: OpContext = { ...this.#ctx, nowMs: Date.now() };
+    try {
+      const { consumer } = await consumerByArn(services, consumerArn, ctx);
+      if (consumer.status !== ConsumerStatus.ACTIVE) throw consumerNotActive(consumer);
+      const view = await loadStream(services, address, ctx);
+      const shard = view?.shardsByIndex.get(this.#shard.index);
+      if (!view || !shard || view.meta.uid !== this.#stream.uid)
+        throw shardNotFound(this.#shard.index, address.name, address.account);
+      this.#stream = view.meta;
+      this.#shard = shard;
+    } catch (err) {
+      this.#fail(err);
+    }
+  }
+
+  /** Records the error to send as the final message and ends the loop. */
+  #fail(err: unknown): void {
+    if (err instanceof Closed) {
+      this.#stop('closed');
+      return;
+    }
+    if (this.#finalError === undefined) {
+      if (err instanceof LogNotFoundError)
+        this.#finalError = shardNotFound(
+          this.#shard.index,
+          this.#o.address.name,
+          this.#o.address.account,
+        ) as KinesisError;
+      else if (err instanceof KinesisError) this.#finalError = err;
+      else this.#finalError = new InternalFailureException('Internal service failure.');
+    }
+    this.#stop('error');
+  }
+
+  #stop(reason: EndReason): void {
+    if (this.#end !== undefined) return;
+    this.#end = reason;
+    if (reason === 'takeover')
+      this.#finalError = new ResourceInUseException(
+        `Another subscription took over consumer ${this.#o.consumerArn} on shard ${this.#o.shard.index}.`,
+      );
+    this.#wake();
+    const unblock = this.#unblockWrite;
+    this.#unblockWrite = undefined;
+    unblock?.();
+  }
+
+  #close(): void {
+    const res = this.#res;
+    if (!res || res.writableEnded || this.#end === 'closed') return;
+    if (this.#finalError) res.write(exceptionEvent(this.#o.wire, this.#finalError));
+    res.end();
+    // A client that never reads its last bytes must not hold the stream open for ever.
+    const cut = setTimeout(() => res.destroy(), limits.subscriptionEndGraceMs);
+    cut.unref();
+    res.once('close', () => clearTimeout(cut));
+  }
+
+  #wake(): void {
+    this.#dirty = true;
+    const wake = this.#wakeUp;
+    this.#wakeUp = undefined;
+    wake?.();
+  }
+
+  /** Waits for new records, a stop, or the timeout. */
+  #sleep(ms: number): Promise<'woken' | 'timeout'> {
+    if (this.#dirty || this.#end !== undefined) {
+      this.#dirty = false;
+      return Promise.resolve('woken');
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#wakeUp = undefined;
+        resolve('timeout');
+      }, ms);
+      this.#wakeUp = () => {
+        clearTimeout(timer);
+        this.#dirty = false;
+        resolve('woken');
+      };
+    });
+  }
+
+  /** Writes one message, waiting for the transport to drain (back-pressure) before returning. */
+  async #write(message: Buffer): Promise<void> {
+    const res = this.#res as http.ServerResponse;
+    if (this.#end === 'closed' || res.writableEnded) throw new Closed();
+    if (res.write(message)) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        res.off('drain', done);
+        res.off('close', done);
+        this.#unblockWrite = undefined;
+        resolve();
+      };
+      res.on('drain', done);
+      res.on('close', done);
+      // A stop (take-over, lifetime) must not wait for a client that stopped reading.
+      this.#unblockWrite = done;
+    });
+    if (this.#end !== undefined) throw new Closed();
+    if (this.#end === 'closed') throw new Closed();
+  }
+}
+
+class Closed extends Error {}
+
+function recordBytes(records: readonly StoredRecord[]): number {
+  let total = 0;
+  for (const r of records) total += r.data.byteLength + Buffer.byteLength(r.partitionKey);
+  return total;
+}
+
+function sequenceNumbersOf(records: readonly StoredRecord[], shardIndex: number): string[] {
+  const first = records[0];
+  if (first === undefined) return [];
+  if ((records.at(-1) as StoredRecord).offset - first.offset === records.length - 1)
+    return encodeSequenceRange(shardIndex, first.offset, records.length);
+  return records.map((r) => encodeSequenceNumber(shardIndex, r.offset));
+}
