@@ -12,7 +12,12 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CreateStreamCommand, GetRecordsCommand, GetShardIteratorCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import {
+  CreateStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  PutRecordsCommand,
+} from '@aws-sdk/client-kinesis';
 import { kinesis, randomName } from './helpers.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'shardline.js');
@@ -30,7 +35,20 @@ interface Child {
 async function startChild(dataDir: string): Promise<Child> {
   const proc = spawn(
     process.execPath,
-    [BIN, 'start', '--port', '0', '--data-dir', dataDir, '--durability', 'fsync', '--state-delay-ms', '0', '--log-level', 'info'],
+    [
+      BIN,
+      'start',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--durability',
+      'fsync',
+      '--state-delay-ms',
+      '0',
+      '--log-level',
+      'info',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
@@ -68,7 +86,9 @@ interface Sent {
   readonly data: Buffer;
 }
 
-describe('crash safety (SIGKILL under PutRecords load, fsync durability)', { skip: Boolean(process.env.SHARDLINE_ENDPOINT) }, () => {
+describe('crash safety (SIGKILL under PutRecords load, fsync durability)', {
+  skip: Boolean(process.env.SHARDLINE_ENDPOINT),
+}, () => {
   it('keeps every acknowledged record, in order, byte-identical, with its sequence number', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'shardline-crash-'));
     let child = await startChild(dataDir);
@@ -83,7 +103,10 @@ describe('crash safety (SIGKILL under PutRecords load, fsync durability)', { ski
       const worker = async (w: number): Promise<void> => {
         for (let b = 0; !stop; b++) {
           const records = Array.from({ length: BATCH }, (_, i) => {
-            const data = Buffer.concat([Buffer.from(`w${w}-b${b}-i${i}:`), randomBytes(64 + ((w * 31 + i) % 200))]);
+            const data = Buffer.concat([
+              Buffer.from(`w${w}-b${b}-i${i}:`),
+              randomBytes(64 + ((w * 31 + i) % 200)),
+            ]);
             const entry = { partitionKey: `pk-${w}-${i}`, data };
             sent.set(data.toString('hex'), entry);
             return { PartitionKey: entry.partitionKey, Data: data };
@@ -115,8 +138,15 @@ describe('crash safety (SIGKILL under PutRecords load, fsync durability)', { ski
       const found = new Map<string, { shardId: string; partitionKey: string; data: Buffer }>();
       for (let s = 0; s < SHARDS; s++) {
         const shardId = `shardId-${String(s).padStart(12, '0')}`;
-        let it = (await client.send(new GetShardIteratorCommand({ StreamName: stream, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' })))
-          .ShardIterator;
+        let it = (
+          await client.send(
+            new GetShardIteratorCommand({
+              StreamName: stream,
+              ShardId: shardId,
+              ShardIteratorType: 'TRIM_HORIZON',
+            }),
+          )
+        ).ShardIterator;
         let previous = -1n;
         for (let guard = 0; it && guard < 10_000; guard++) {
           const page = await client.send(new GetRecordsCommand({ ShardIterator: it }));
@@ -125,7 +155,11 @@ describe('crash safety (SIGKILL under PutRecords load, fsync durability)', { ski
             assert.ok(seq > previous, 'sequence numbers strictly increase within a shard');
             previous = seq;
             assert.ok(!found.has(r.SequenceNumber!), 'no duplicates');
-            found.set(r.SequenceNumber!, { shardId, partitionKey: r.PartitionKey!, data: Buffer.from(r.Data!) });
+            found.set(r.SequenceNumber!, {
+              shardId,
+              partitionKey: r.PartitionKey!,
+              data: Buffer.from(r.Data!),
+            });
           }
           if ((page.Records ?? []).length === 0) break;
           it = page.NextShardIterator;
@@ -150,7 +184,9 @@ describe('crash safety (SIGKILL under PutRecords load, fsync durability)', { ski
       }
       // Order: each shard was read in strictly increasing sequence-number order and every
       // acknowledged record sits under its own number, so acknowledged order is preserved.
-      process.stdout.write(`# acknowledged ${acked.size}, read ${found.size}, in flight at kill ${inFlight}\n`);
+      process.stdout.write(
+        `# acknowledged ${acked.size}, read ${found.size}, in flight at kill ${inFlight}\n`,
+      );
     } finally {
       await kill(child);
       await rm(dataDir, { recursive: true, force: true });

@@ -19,7 +19,12 @@ const ctx: OpContext = {
 describe('PutRecords partial failure', () => {
   it('marks the entries of a shard whose append failed with InternalFailure and counts them', async () => {
     const engine = createMemoryEngine();
-    const services: Services = { config: { ...defaultConfig, stateDelayMs: 0 }, engine, streams: new StreamStore(engine), state: new Map() };
+    const services: Services = {
+      config: { ...defaultConfig, stateDelayMs: 0 },
+      engine,
+      streams: new StreamStore(engine),
+      state: new Map(),
+    };
     await createStream(services, { StreamName: 's', ShardCount: 2 }, ctx);
     const top = ((1n << 128n) - 1n).toString();
     const records = [
@@ -34,8 +39,14 @@ describe('PutRecords partial failure', () => {
       Records: Record<string, string>[];
     };
     assert.equal(out.FailedRecordCount, 2);
-    assert.deepEqual(out.Records[0], { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service failure.' });
-    assert.deepEqual(out.Records[2], { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service failure.' });
+    assert.deepEqual(out.Records[0], {
+      ErrorCode: 'InternalFailure',
+      ErrorMessage: 'Internal service failure.',
+    });
+    assert.deepEqual(out.Records[2], {
+      ErrorCode: 'InternalFailure',
+      ErrorMessage: 'Internal service failure.',
+    });
     assert.equal(out.Records[1]?.ShardId, 'shardId-000000000001');
     assert.match(out.Records[1]?.SequenceNumber ?? '', /^\d{56}$/);
   });
