@@ -55,8 +55,9 @@ export function encodedBatchBytes(records: readonly AppendRecord[]): number {
 export function encodeBatch(
   records: readonly AppendRecord[],
   bytes = encodedBatchBytes(records),
+  allocate: (bytes: number) => Buffer = Buffer.allocUnsafe,
 ): EncodedBatch {
-  const buf = Buffer.allocUnsafe(bytes);
+  const buf = allocate(bytes);
   buf.writeUInt32LE(bytes, lengthAt);
   buf.writeUInt16LE(batchMagic, magicAt);
   buf[versionAt] = batchVersion;

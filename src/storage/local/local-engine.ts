@@ -4,6 +4,7 @@ import path from 'node:path';
 import { AppendListeners } from '../append-listeners.js';
 import type { Durability, StorageEngine } from '../engine.js';
 import { BatchSyncer } from './batch-syncer.js';
+import { BufferPool } from './buffer-pool.js';
 import { ByteBudget } from './byte-budget.js';
 import { FileHandleCache } from './file-handle-cache.js';
 import { LocalLogStore } from './local-log-store.js';
@@ -26,6 +27,8 @@ export const localEngineLimits = {
   flushBytesMax: 8 * MiB,
   flushBatchesMax: 1024,
   queuedBytesMaxDefault: 64 * MiB,
+  pooledBufferBytesMin: 64 * 1024,
+  pooledBuffersFreeBytesMax: 32 * MiB,
   tailCacheBytesDefault: 32 * MiB,
   tailCacheBatchesMax: 65_536,
   sealedIndexCacheBytesDefault: 16 * MiB,
@@ -133,6 +136,7 @@ function makeContext(
     flushBatchesMax: L.flushBatchesMax,
     handles: new FileHandleCache(opts.openFilesMax ?? L.openFilesMaxDefault),
     budget: new ByteBudget(opts.queuedBytesMax ?? L.queuedBytesMaxDefault),
+    buffers: new BufferPool(L.pooledBufferBytesMin, L.pooledBuffersFreeBytesMax),
     tails: new TailCache(opts.tailCacheBytes ?? L.tailCacheBytesDefault, L.tailCacheBatchesMax),
     sealedInfos: new SealedInfoCache(opts.sealedIndexCacheBytes ?? L.sealedIndexCacheBytesDefault),
     now: opts.now ?? Date.now,

@@ -178,7 +178,7 @@ export class LocalLog {
       this.#ctx.budget.release(bytes);
       throw error;
     }
-    const batch = encodeBatch(records, bytes);
+    const batch = encodeBatch(records, bytes, (n) => this.#ctx.buffers.acquire(n));
     const committed = new Promise<AppendResult>((resolve, reject) => {
       this.#queue.push({ batch, bytes, resolve, reject });
     });
@@ -225,6 +225,9 @@ export class LocalLog {
     }
     const plan = this.#plan(group);
     const writeError = await this.#writeGroup(group, plan);
+    // The kernel has the bytes now; pooled buffers never reach the tail cache, so nothing else
+    // holds a view of them.
+    for (const p of group) this.#ctx.buffers.release(p.batch.buffer);
     this.#written = plan.tip;
     const previous = this.#inFlight.at(-1);
     this.#inFlight.push(this.#publishInOrder(group, groupBytes, plan, writeError, previous));
@@ -380,7 +383,8 @@ export class LocalLog {
         baseOffset: plan.results[i]!.firstOffset,
         timestampMs,
       };
-      this.#ctx.tails.add(this.#tail, { header, buffer: p.batch.buffer });
+      if (this.#ctx.buffers.pools(p.bytes)) this.#ctx.tails.clear(this.#tail);
+      else this.#ctx.tails.add(this.#tail, { header, buffer: p.batch.buffer });
     });
     active.sizeBytes = plan.tip.bytes;
     this.#nextOffset = plan.tip.offset;

@@ -1,4 +1,5 @@
 import type { Durability } from '../engine.js';
+import type { BufferPool } from './buffer-pool.js';
 import type { ByteBudget } from './byte-budget.js';
 import type { FileHandleCache } from './file-handle-cache.js';
 import type { SealedInfoCache } from './sealed-info-cache.js';
@@ -32,6 +33,7 @@ export interface LogContext {
   readonly flushBatchesMax: number;
   readonly handles: FileHandleCache;
   readonly budget: ByteBudget;
+  readonly buffers: BufferPool;
   readonly tails: TailCache;
   readonly sealedInfos: SealedInfoCache<object>;
   readonly now: () => number;
