@@ -372,6 +372,21 @@ function describeConcurrency(run: Run): void {
         assertSame(await readAll(engine, 's/0'), calls.flat(), 0);
       }));
 
+    test('rounds of concurrent large appends read back intact', () =>
+      run(async ({ engine }) => {
+        await engine.logs.create('s/0');
+        const sent: AppendRecord[] = [];
+        for (let round = 0; round < 4; round++) {
+          const calls = Array.from({ length: 6 }, (_, i) =>
+            records(80, 1000 + round * 10 + i, round * 1000 + i * 100),
+          );
+          const results = await Promise.all(calls.map((batch) => engine.logs.append('s/0', batch)));
+          results.forEach((r, i) => assert.equal(r.firstOffset, sent.length + i * 80));
+          sent.push(...calls.flat());
+        }
+        assertSame(await readAll(engine, 's/0'), sent, 0);
+      }));
+
     test('concurrent appends to many logs do not mix', () =>
       run(async ({ engine }) => {
         const ids = Array.from({ length: 8 }, (_, i) => `s/${i}`);
