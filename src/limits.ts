@@ -49,7 +49,7 @@ export const limits = {
   // Benchmark harness (src/bench): bounds on the load generator, not on the server.
   benchLatencySamplesMax: 1_000_000,
   benchRssSampleIntervalMs: 250,
-  benchRequestTimeoutMs: 30_000,
+  benchRequestTimeoutMs: 120_000,
   benchTargetStartTimeoutMs: 60_000,
   benchTargetStopTimeoutMs: 10_000,
   benchStreamActiveTimeoutMs: 30_000,
@@ -57,6 +57,7 @@ export const limits = {
   benchPutGetInflightMax: 256,
   benchDrainPassesMax: 10_000,
   benchPrefillFailuresMax: 2_000,
+  benchPrefillTimeMaxMs: 120_000,
 
   // Front end (server/): connection hygiene against slow or abusive clients.
   /** An HTTP/1.1 client must finish its request headers (and a new connection its first bytes) within this. */

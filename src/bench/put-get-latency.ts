@@ -28,6 +28,7 @@ export const putGetLatencyScenario: Scenario = {
     { key: 'p50Ms', label: 'put→get p50 ms', better: 'lower' },
     { key: 'p99Ms', label: 'put→get p99 ms', better: 'lower' },
     { key: 'maxMs', label: 'put→get max ms', better: 'lower' },
+    { key: 'achievedRate', label: 'PutRecord/s achieved', better: 'higher' },
     { key: 'lost', label: 'lost records', better: 'lower' },
     { key: 'duplicates', label: 'duplicates', better: 'lower' },
   ],
@@ -62,6 +63,7 @@ export const putGetLatencyScenario: Scenario = {
       let getCalls = 0;
       let producing = true;
       let producedAt = Number.POSITIVE_INFINITY;
+      let lastArrival = 0;
       env.log(
         `put→get: ${env.putGetRate} rec/s for ${env.durationS}s over ${shards.length} shards, poll ${env.pollMs} ms`,
       );
@@ -96,6 +98,7 @@ export const putGetLatencyScenario: Scenario = {
         else {
           seen[seq] = 1;
           received++;
+          lastArrival = arrivedAt;
           e2e.add(arrivedAt - data.readDoubleLE(0));
         }
       };
@@ -127,7 +130,9 @@ export const putGetLatencyScenario: Scenario = {
             if (FATAL_GET_ERRORS.has(type)) break;
           }
           const now = performance.now();
-          if (!producing && (received >= putOk || now > producedAt + env.graceMs)) break;
+          // Done when everything acknowledged arrived, or nothing new arrived for graceMs after producing stopped.
+          if (!producing && (received >= putOk || now > Math.max(producedAt, lastArrival) + env.graceMs))
+            break;
           // One GetRecords start per poll period; back off after an error.
           const wait = tCall + (ok ? env.pollMs : Math.max(env.pollMs, 200)) - now;
           if (wait > 0) await sleep(wait);
@@ -156,6 +161,7 @@ export const putGetLatencyScenario: Scenario = {
           p50Ms: lat.p50,
           p99Ms: lat.p99,
           maxMs: lat.max,
+          achievedRate: round(putOk / ((producedAt - tStart) / 1000)),
           lost: putOk - received,
           duplicates,
         },
@@ -164,7 +170,6 @@ export const putGetLatencyScenario: Scenario = {
         details: {
           rate: env.putGetRate,
           pollMs: env.pollMs,
-          achievedRate: round(sent / ((producedAt - tStart) / 1000)),
           sent,
           putOk,
           received,

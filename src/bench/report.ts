@@ -80,6 +80,8 @@ export function renderTable(runs: readonly TargetRun[], scenarios: readonly Scen
     byTarget.forEach((x, i) => {
       const name = runs[i]?.target ?? '?';
       if (x && 'error' in x) notes.push(`${scenario.id} on ${name}: ERROR ${x.error}`);
+      else if (isResult(x) && x.interrupted)
+        notes.push(`${scenario.id} on ${name}: interrupted (partial figures)`);
       else if (isResult(x) && Object.keys(x.errors).length > 0)
         notes.push(`${scenario.id} on ${name}: errors ${errorSummary(x)}`);
     });
