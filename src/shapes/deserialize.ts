@@ -90,15 +90,19 @@ function readBlob(value: unknown, wire: Wire): Buffer {
       throw typeError(
         `'${value}' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: ${value.length}`,
       );
-    if (!BASE64_RE.test(value)) {
+    const buf = Buffer.from(value, 'base64');
+    // Node's decoder skips characters outside the alphabet and stops at inner padding, so a
+    // string is well-formed exactly when it decodes to the full length; only then is the regex
+    // (slow on large blobs) needed, to name the offending character.
+    const pad = value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0;
+    if (buf.length !== (value.length / 4) * 3 - pad || !BASE64_RE.test(value.slice(-4))) {
       const bad = /[^A-Za-z0-9+/=]|=[^=]/.exec(value);
       throw typeError(
         `'${value}' can not be converted to a Blob: Invalid Base64 character: '${bad?.[0]?.[0] ?? '='}'`,
       );
     }
-    const buf = Buffer.from(value, 'base64');
     // Non-canonical trailing bits (e.g. "AB==") decode but do not round-trip.
-    if (!canonicalTail(value, buf))
+    if (!canonicalTail(value, buf, pad))
       throw typeError(
         `'${value}' can not be converted to a Blob: Invalid last non-pad Base64 character dectected`,
       );
@@ -109,8 +113,7 @@ function readBlob(value: unknown, wire: Wire): Buffer {
   throw typeError(`class ${javaClassOf(value)} can not be converted to a Blob`);
 }
 
-function canonicalTail(value: string, buf: Buffer): boolean {
-  const pad = value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0;
+function canonicalTail(value: string, buf: Buffer, pad: number): boolean {
   if (pad === 0) return true;
   return buf.subarray(buf.length - (3 - pad)).toString('base64') === value.slice(value.length - 4);
 }
@@ -162,16 +165,25 @@ export function readStructure(value: unknown, shapeName: string, wire: Wire): Re
   if (Array.isArray(value)) throw typeError('Start of list found where not expected');
   if (value === null || typeof value !== 'object' || value instanceof Uint8Array)
     throw typeError('Expected null');
-  const members = shape.members ?? {};
   const input = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [name, memberShape] of Object.entries(members)) {
+  for (const [name, memberShape] of membersOf(shapeName, shape)) {
     if (!Object.hasOwn(input, name)) continue;
     const v = input[name];
     if (v === null || v === undefined) continue;
     out[name] = readValue(v, memberShape, wire);
   }
   return out;
+}
+
+const memberLists = new Map<string, readonly (readonly [string, string])[]>();
+function membersOf(shapeName: string, shape: Shape): readonly (readonly [string, string])[] {
+  let list = memberLists.get(shapeName);
+  if (!list) {
+    list = Object.entries(shape.members ?? {});
+    memberLists.set(shapeName, list);
+  }
+  return list;
 }
 
 function readValue(value: unknown, shapeName: string, wire: Wire): unknown {

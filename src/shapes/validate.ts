@@ -194,18 +194,41 @@ function checkLength(value: unknown, shape: Shape, path: string, out: Collector)
     out.add(value, shape, path, `Member must have length less than or equal to ${shape.max}`);
 }
 
+interface MemberPlan {
+  readonly name: string;
+  readonly shapeName: string;
+  readonly path: string;
+  readonly required: boolean;
+}
+
+/** Per structure, its members in report order with their wire paths (computed once, hot path). */
+const plans = new Map<string, readonly MemberPlan[]>();
+function planOf(shapeName: string): readonly MemberPlan[] {
+  let plan = plans.get(shapeName);
+  if (!plan) {
+    const shape = shapeOf(shapeName);
+    const required = new Set(shape.required ?? []);
+    plan = memberOrder(shapeName, shape).flatMap((name) => {
+      const memberShape = shape.members?.[name];
+      return memberShape
+        ? [{ name, shapeName: memberShape, path: lowerFirst(name), required: required.has(name) }]
+        : [];
+    });
+    plans.set(shapeName, plan);
+  }
+  return plan;
+}
+
 function checkStructure(
   input: Record<string, unknown>,
   shapeName: string,
   prefix: string,
   out: Collector,
 ): void {
-  const shape = shapeOf(shapeName);
-  const required = new Set(shape.required ?? []);
-  for (const name of memberOrder(shapeName, shape)) {
-    const memberShape = shape.members?.[name];
-    if (!memberShape) continue;
-    checkValue(input[name], memberShape, `${prefix}${lowerFirst(name)}`, required.has(name), out);
+  for (const m of planOf(shapeName)) {
+    const value = input[m.name];
+    if ((value === undefined || value === null) && !m.required) continue;
+    checkValue(value, m.shapeName, prefix + m.path, m.required, out);
   }
 }
 
