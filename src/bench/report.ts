@@ -41,6 +41,14 @@ interface Row {
   readonly ratio: boolean;
 }
 
+/** Server CPU time per record moved: efficiency, comparable across servers of different speed. */
+function cpuPerRecordUs(r: ScenarioResult): number | null {
+  const rate = r.metrics.recordsPerSec;
+  const cpu = r.cpu.serverCpuPct;
+  if (!rate || cpu === null) return null;
+  return Math.round(((cpu / 100) * 1e6) / rate);
+}
+
 function rowsFor(scenario: Scenario): Row[] {
   return [
     ...scenario.metrics.map((m) => ({
@@ -49,6 +57,9 @@ function rowsFor(scenario: Scenario): Row[] {
       ratio: true,
     })),
     { label: 'server CPU % (100=1 core)', value: (r) => r.cpu.serverCpuPct, ratio: true },
+    ...(scenario.metrics.some((m) => m.key === 'recordsPerSec')
+      ? [{ label: 'server CPU µs/record (↓)', value: cpuPerRecordUs, ratio: true }]
+      : []),
     { label: 'server max RSS MiB', value: (r) => r.cpu.serverMaxRssMiB, ratio: true },
     { label: 'client CPU %', value: (r) => r.cpu.clientCpuPct, ratio: false },
     { label: 'other CPU % (noise)', value: (r) => r.cpu.otherCpuPct, ratio: false },

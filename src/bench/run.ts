@@ -325,6 +325,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const report = await runBench(options, controller.signal, argv);
+  const h = report.host;
+  process.stdout.write(
+    `\n${h.cpus} x ${h.cpuModel}, ${h.memMiB} MiB, node ${h.node}, load average at start ${h.loadavgAtStart.join(' ')}; ` +
+      `${options.durationS} s per scenario, ${options.shards} shards, ${options.recordBytes} B records\n` +
+      `ratios are Shardline ÷ peer; ↑ higher is better, ↓ lower is better; other CPU % = the rest of the host (noise)\n`,
+  );
   process.stdout.write(`\n${report.table}\n`);
   if (report.profile) process.stdout.write(`\n${renderProfile(report.profile)}\n`);
   process.stdout.write(`\nresults: ${report.jsonFile}\n`);
