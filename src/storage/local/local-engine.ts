@@ -24,7 +24,7 @@ export const localEngineLimits = {
   indexIntervalBytesDefault: 32 * 1024,
   readChunkBytes: 64 * 1024,
   readChunkBytesMax: 16 * MiB,
-  flushBytesMax: 8 * MiB,
+  flushBytesMax: 4 * MiB,
   flushBatchesMax: 1024,
   queuedBytesMaxDefault: 64 * MiB,
   pooledBufferBytesMin: 64 * 1024,
@@ -44,7 +44,7 @@ export interface LocalEngineOptions {
   readonly segmentBytes?: number;
   /** Bytes between sparse index entries (default 32 KiB). */
   readonly indexIntervalBytes?: number;
-  /** Bytes written by one group commit (one writev + one fdatasync), default 8 MiB. */
+  /** Bytes written by one group commit (one writev + one fdatasync), default 4 MiB. */
   readonly flushBytesMax?: number;
   /** Encoded bytes waiting to be committed, all logs together, before `append` waits (default 64 MiB). */
   readonly queuedBytesMax?: number;

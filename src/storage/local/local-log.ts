@@ -409,6 +409,9 @@ export class LocalLog {
   /** Seals the active segment and starts a new one at the log's end. Caller holds the lock and settled. */
   async #roll(): Promise<void> {
     const old = this.#active;
+    // batch: a sealed segment is always whole on disk, so a power loss can only cost a suffix of
+    // the active segment, never a hole in the middle of the log (fsync: already synced).
+    if (this.#ctx.durability === 'batch') await this.#ctx.handles.with(old.paths.log, (h) => h.datasync());
     const paths = segmentPaths(this.dir, this.#nextOffset);
     await createSegmentFiles(paths);
     if (this.#ctx.durability !== 'none') await fsyncDir(this.dir);

@@ -27,6 +27,10 @@ async function main(): Promise<void> {
   }
 }
 
+function rssMiB(): number {
+  return Math.round(process.memoryUsage().rss / 2 ** 20);
+}
+
 function makeRecords(seed: number): AppendRecord[] {
   return Array.from({ length: recordsPerAppend }, (_, i) => ({
     partitionKey: `pk-${seed}-${i}`,
@@ -41,7 +45,7 @@ async function appendPhase(
   concurrency: number,
   logIds: string[],
 ): Promise<number> {
-  const flushBytesMax = Number(process.env.FLUSH_MIB ?? 8) * 1024 * 1024;
+  const flushBytesMax = Number(process.env.FLUSH_MIB ?? 4) * 1024 * 1024;
   const engine = await openLocalEngine({ dataDir, durability, flushBytesMax });
   for (const id of logIds) await engine.logs.create(id);
   const payloads = Array.from({ length: concurrency }, (_, i) => makeRecords(i));
@@ -69,7 +73,7 @@ async function appendPhase(
   console.log(
     `append ${durability} c=${concurrency} logs=${logIds.length}: ${Math.round(records / elapsed)} records/s, ` +
       `${((records * recordBytes) / elapsed / 1e6).toFixed(0)} MB/s, latency p50 ${pct(0.5)} ms p99 ${pct(0.99)} ms, ` +
-      `cpu ${(((cpu.user + cpu.system) / 1e6 / elapsed) * 100).toFixed(0)}%`,
+      `cpu ${(((cpu.user + cpu.system) / 1e6 / elapsed) * 100).toFixed(0)}%, rss ${rssMiB()} MiB`,
   );
   return records;
 }
@@ -81,7 +85,10 @@ async function readPhase(
   expected: number,
 ): Promise<void> {
   const engine = await openLocalEngine({ dataDir, durability });
-  console.log(`reopen: ${engine.recoveryReport.durationMs.toFixed(1)} ms`);
+  const report = engine.recoveryReport;
+  console.log(
+    `reopen: ${report.durationMs.toFixed(1)} ms, ${report.events.length} repairs ${JSON.stringify(report.events.slice(0, 2))}`,
+  );
   let records = 0;
   let bytes = 0;
   const started = performance.now();
@@ -100,7 +107,7 @@ async function readPhase(
   if (records !== expected) throw new Error(`read ${records} records, appended ${expected}`);
   console.log(
     `read: ${Math.round(records / elapsed)} records/s, ${(bytes / elapsed / 1e6).toFixed(0)} MB/s of data ` +
-      `(${records} records, page cache warm)`,
+      `(${records} records, ${((records * recordBytes) / 2 ** 30).toFixed(2)} GiB, page cache warm), rss ${rssMiB()} MiB`,
   );
 }
 
