@@ -78,6 +78,7 @@ function listenerOptions(config: Config): Partial<ListenerOptions> {
   return config.headersTimeoutMs === undefined ? {} : { headersTimeoutMs: config.headersTimeoutMs };
 }
 
+/** Starts serving. Takes ownership of `engine`: it is closed by close(), or at once if start-up fails. */
 export async function startServer(
   config: Config,
   engine: StorageEngine,
@@ -85,44 +86,39 @@ export async function startServer(
 ): Promise<RunningServer> {
   const services: Services = { config, engine, streams: new StreamStore(engine), state: new Map() };
   const dispatcher = createDispatcher(services, log);
-  // Bootstrap before listening, so no client ever sees a half-applied file.
-  const bootstrap = config.bootstrapFile
-    ? await applyBootstrap(await loadBootstrapFile(config.bootstrapFile), dispatcher, config)
-    : undefined;
   const listener = createListener(createRequestHandler(dispatcher), listenerOptions(config));
-  const port = await listen(listener.server, config.port, config.host);
-  let tlsPort: number | undefined;
-  let tlsCert: string | undefined;
   try {
+    // Bootstrap before listening, so no client ever sees a half-applied file.
+    const bootstrap = config.bootstrapFile
+      ? await applyBootstrap(await loadBootstrapFile(config.bootstrapFile), dispatcher, config)
+      : undefined;
+    const port = await listen(listener.server, config.port, config.host);
+    let tlsPort: number | undefined;
+    let tlsCert: string | undefined;
     if (config.tlsPort !== undefined) {
       const { key, cert } = await tlsMaterial(config);
       tlsCert = cert.toString();
       tlsPort = await listen(listener.attachTls(key, cert), config.tlsPort, config.host);
     }
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    return {
+      port,
+      tlsPort,
+      services,
+      endpoint: `http://${host}:${port}`,
+      tlsEndpoint: tlsPort === undefined ? undefined : `https://${host}:${tlsPort}`,
+      tlsCert,
+      bootstrap,
+      async close() {
+        await listener.close();
+        await engine.close();
+      },
+    };
   } catch (err) {
     await listener.close(0);
+    await engine.close();
     throw err;
   }
-  const sweeper = startRetentionSweeper(services, {
-    onError: (err) => log.warn({ err }, 'retention sweep failed'),
-  });
-  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
-  return {
-    port,
-    tlsPort,
-    services,
-    endpoint: `http://${host}:${port}`,
-    tlsEndpoint: tlsPort === undefined ? undefined : `https://${host}:${tlsPort}`,
-    tlsCert,
-    bootstrap,
-    async close() {
-      // Event streams would otherwise hold their connections open through the grace period.
-      fanoutHubOf(services).stopAll();
-      await listener.close();
-      await sweeper.stop();
-      await engine.close();
-    },
-  };
 }
 
 async function tlsMaterial(config: Config): Promise<{ key: Buffer; cert: Buffer }> {
