@@ -381,7 +381,7 @@ function describeConcurrency(run: Run): void {
             records(80, 1000 + round * 10 + i, round * 1000 + i * 100),
           );
           const results = await Promise.all(calls.map((batch) => engine.logs.append('s/0', batch)));
-          results.forEach((r, i) => assert.equal(r.firstOffset, sent.length + i * 80));
+          for (const [i, r] of results.entries()) assert.equal(r.firstOffset, sent.length + i * 80);
           sent.push(...calls.flat());
         }
         assertSame(await readAll(engine, 's/0'), sent, 0);
