@@ -100,6 +100,9 @@ export async function startServer(
       tlsCert = cert.toString();
       tlsPort = await listen(listener.attachTls(key, cert), config.tlsPort, config.host);
     }
+    const sweeper = startRetentionSweeper(services, {
+      onError: (err) => log.warn({ err }, 'retention sweep failed'),
+    });
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     return {
       port,
@@ -110,7 +113,10 @@ export async function startServer(
       tlsCert,
       bootstrap,
       async close() {
+        // Event streams would otherwise hold their connections open through the grace period.
+        fanoutHubOf(services).stopAll();
         await listener.close();
+        await sweeper.stop();
         await engine.close();
       },
     };
