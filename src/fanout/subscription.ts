@@ -7,7 +7,7 @@
 // timers are the idle heartbeat (an empty event so consumers can checkpoint), the lifetime and
 // the throughput budget.
 import type http from 'node:http';
-import { encodeSequenceNumber, encodeSequenceRange } from '../domain/sequence-number.js';
+import { encodeSequenceNumber, sequenceNumbersOf, streamTagOf } from '../domain/sequence-number.js';
 import { logIdOf, type ShardMeta, type StreamMeta } from '../domain/stream-model.js';
 import { InternalFailureException, KinesisError, ResourceInUseException } from '../errors.js';
 import { limits } from '../limits.js';
@@ -65,6 +65,7 @@ export class Subscription {
   /** Releases a write that waits for 'drain' (only a stop does; new records must not). */
   #unblockWrite: (() => void) | undefined;
   readonly #ctx: OpContext;
+  readonly #tag: number;
   #lastEventMs = 0;
   #lastRefreshMs = 0;
 
@@ -82,8 +83,10 @@ export class Subscription {
       signal: new AbortController().signal,
       wire: options.wire,
     };
-    // Before any record is delivered, "after the record before the start" resumes at the start.
-    this.#continuation = encodeSequenceNumber(options.shard.index, Math.max(options.offset - 1, 0));
+    this.#tag = streamTagOf(options.stream.uid);
+    // Before any record is delivered, "after the record before the start" resumes at the start
+    // (offset -1 encodes as the shard's StartingSequenceNumber).
+    this.#continuation = encodeSequenceNumber(this.#tag, options.shard.index, options.offset - 1);
     this.#budget =
       options.bytesPerSecond === undefined
         ? undefined
@@ -163,11 +166,11 @@ export class Subscription {
     }
     this.#budget?.spend(recordBytes(records), Date.now());
     this.#offset = nextOffset;
-    this.#continuation = encodeSequenceNumber(this.#shard.index, last.offset);
+    this.#continuation = encodeSequenceNumber(this.#tag, this.#shard.index, last.offset);
     const behind = nextOffset >= endOffset ? 0 : Math.max(0, Date.now() - last.timestampMs);
     const ended = closedEnd !== undefined && nextOffset >= closedEnd;
     const tail = ended ? { ...this.#tail(0), ChildShards: this.#childShards() } : this.#tail(behind);
-    await this.#sendEvent(records, sequenceNumbersOf(records, this.#shard.index), tail);
+    await this.#sendEvent(records, sequenceNumbersOf(this.#tag, this.#shard.index, records), tail);
     if (ended) this.#stop('shard-end');
     return 'sent';
   }
@@ -316,12 +319,4 @@ function recordBytes(records: readonly StoredRecord[]): number {
   let total = 0;
   for (const r of records) total += r.data.byteLength + Buffer.byteLength(r.partitionKey);
   return total;
-}
-
-function sequenceNumbersOf(records: readonly StoredRecord[], shardIndex: number): string[] {
-  const first = records[0];
-  if (first === undefined) return [];
-  if ((records.at(-1) as StoredRecord).offset - first.offset === records.length - 1)
-    return encodeSequenceRange(shardIndex, first.offset, records.length);
-  return records.map((r) => encodeSequenceNumber(shardIndex, r.offset));
 }

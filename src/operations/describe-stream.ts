@@ -25,7 +25,7 @@ export const describeStream: Handler = async ({ streams }, input, ctx) => {
       StreamARN: summary.StreamARN,
       StreamStatus: summary.StreamStatus,
       StreamModeDetails: summary.StreamModeDetails,
-      Shards: page.map(shardOutput),
+      Shards: page.map((shard) => shardOutput(meta, shard)),
       HasMoreShards: shards.length > page.length,
       RetentionPeriodHours: meta.retentionHours,
       StreamCreationTimestamp: summary.StreamCreationTimestamp,

@@ -1,16 +1,21 @@
 // Renders stored stream metadata in the API's output shapes (shared by Describe*, ListStreams, ListShards).
-import { encodeSequenceNumber } from '../domain/sequence-number.js';
+import { encodeSequenceNumber, shardStartSequenceNumber, streamTagOf } from '../domain/sequence-number.js';
 import { isOpen, type ShardMeta, type StreamMeta, StreamStatus, shardIdOf } from '../domain/stream-model.js';
 import { arnOf, type PendingMeta } from './stream-store.js';
 
-export function shardOutput(shard: ShardMeta): Record<string, unknown> {
+/** A shard in the API's Shard shape; `meta` supplies the stream tag of its sequence numbers. */
+export function shardOutput(meta: StreamMeta, shard: ShardMeta): Record<string, unknown> {
+  const tag = streamTagOf(meta.uid);
   const out: Record<string, unknown> = { ShardId: shardIdOf(shard.index) };
   if (shard.parent !== undefined) out.ParentShardId = shardIdOf(shard.parent);
   if (shard.adjacentParent !== undefined) out.AdjacentParentShardId = shardIdOf(shard.adjacentParent);
   out.HashKeyRange = { StartingHashKey: shard.start, EndingHashKey: shard.end };
-  const range: Record<string, string> = { StartingSequenceNumber: encodeSequenceNumber(shard.index, 0) };
+  const range: Record<string, string> = {
+    StartingSequenceNumber: shardStartSequenceNumber(tag, shard.index),
+  };
+  // A closed shard ends at its last record (at its start when it never had one).
   if (shard.closedEndOffset !== undefined)
-    range.EndingSequenceNumber = encodeSequenceNumber(shard.index, Math.max(shard.closedEndOffset - 1, 0));
+    range.EndingSequenceNumber = encodeSequenceNumber(tag, shard.index, shard.closedEndOffset - 1);
   out.SequenceNumberRange = range;
   return out;
 }

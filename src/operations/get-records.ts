@@ -1,6 +1,6 @@
 // GetRecords: opens the iterator, reads one bounded batch from the shard log (skipping records
 // past retention) and hands out the next iterator, or the child shards at the end of a closed shard.
-import { encodeSequenceNumber, encodeSequenceRange } from '../domain/sequence-number.js';
+import { sequenceNumbersOf, streamTagOf } from '../domain/sequence-number.js';
 import {
   amzUtcString,
   decodeIterator,
@@ -113,14 +113,6 @@ export function endOfShard(meta: StreamMeta, shard: ShardMeta): GetRecordsTail {
   return { MillisBehindLatest: 0, ChildShards: children };
 }
 
-function sequenceNumbersOf(records: readonly StoredRecord[], shardIndex: number): string[] {
-  const first = records[0];
-  if (first === undefined) return [];
-  if (records.at(-1)!.offset - first.offset === records.length - 1)
-    return encodeSequenceRange(shardIndex, first.offset, records.length);
-  return records.map((r) => encodeSequenceNumber(shardIndex, r.offset));
-}
-
 /** JSON answers are written by the direct encoder; CBOR goes through the generic codec. */
 function respond(
   ctx: OpContext,
@@ -129,7 +121,7 @@ function respond(
   shardIndex: number,
   tail: GetRecordsTail,
 ): unknown {
-  const seqs = sequenceNumbersOf(records, shardIndex);
+  const seqs = sequenceNumbersOf(streamTagOf(view.meta.uid), shardIndex, records);
   const encryption = view.encrypted ? 'KMS' : undefined;
   if (ctx.wire === 'json') return preEncoded(encodeGetRecordsJson(records, seqs, encryption, tail));
   return {

@@ -110,12 +110,12 @@ async function sequenceOffset(
     throw new InvalidArgumentException(
       `Invalid StartingSequenceNumber. It encodes ${shardIdOf(pos.shardIndex)}, while it was used in a call to a shard with ${shardId}`,
     );
-  const after = input.ShardIteratorType === 'AFTER_SEQUENCE_NUMBER';
   const { endOffset } = await services.engine.logs.bounds(logIdOf(meta, shard.index));
-  // A number past the tip was never issued by this shard. The tip itself is the shard's next
-  // position: DescribeStream shows it as StartingSequenceNumber of an empty shard, and "after" it
-  // must still deliver the first record, so AFTER the tip starts at the tip.
-  if (pos.offset > endOffset) throw invalid(' because it did not come from this stream');
-  const offset = after && pos.offset < endOffset ? pos.offset + 1 : pos.offset;
+  // Numbers of another stream (tag) or past the shard's last record were never issued here.
+  if (pos.streamTag !== view.tag || pos.offset >= endOffset)
+    throw invalid(' because it did not come from this stream');
+  // offset -1 is the shard's StartingSequenceNumber: AT and AFTER it both start at the first record.
+  const offset =
+    input.ShardIteratorType === 'AFTER_SEQUENCE_NUMBER' ? pos.offset + 1 : Math.max(pos.offset, 0);
   return Math.min(offset, shard.closedEndOffset ?? Number.MAX_SAFE_INTEGER);
 }

@@ -112,7 +112,7 @@ export const listShards: Handler = async (services, input, ctx) => {
   const last = page[page.length - 1];
   const more = matching.length > page.length && last !== undefined;
   return {
-    Shards: page.map(shardOutput),
+    Shards: page.map((shard) => shardOutput(meta, shard)),
     ...(more
       ? {
           NextToken: encodeNextToken(

@@ -1,6 +1,6 @@
 // PutRecords: up to 500 entries routed to shards, one append per shard (the storage engine
 // group-commits those across concurrent requests), results in request order.
-import { encodeSequenceRange } from '../domain/sequence-number.js';
+import { encodeSequenceNumber, encodeSequenceRange } from '../domain/sequence-number.js';
 import { logIdOf, shardIdOf } from '../domain/stream-model.js';
 import { DryRunOperationException, InvalidArgumentException, ValidationException } from '../errors.js';
 import { limits } from '../limits.js';
@@ -124,7 +124,7 @@ async function appendBySlot(
     appends.push(
       services.engine.logs.append(logIdOf(view.meta, shard.index), batches[s]!).then(
         ({ firstOffset }) => {
-          const seqs = encodeSequenceRange(shard.index, firstOffset, pos.length);
+          const seqs = encodeSequenceRange(view.tag, shard.index, firstOffset, pos.length);
           const shardId = shardIdOf(shard.index);
           for (let k = 0; k < pos.length; k++)
             results[pos[k]!] = { SequenceNumber: seqs[k]!, ShardId: shardId };
@@ -151,5 +151,8 @@ export async function appendOne(
   const { firstOffset } = await services.engine.logs.append(logIdOf(view.meta, shard.index), [
     { partitionKey: entry.PartitionKey, data: entry.Data },
   ]);
-  return { shardIndex: shard.index, sequenceNumber: encodeSequenceRange(shard.index, firstOffset, 1)[0]! };
+  return {
+    shardIndex: shard.index,
+    sequenceNumber: encodeSequenceNumber(view.tag, shard.index, firstOffset),
+  };
 }

@@ -5,8 +5,10 @@
 // The metadata store stays the truth: every request re-reads the stream entry (one cheap KV get)
 // and reuses the parsed view only while the entry's revision is unchanged, so a deleted or
 // resharded stream is seen by the very next request.
+
 import { randomBytes } from 'node:crypto';
 import { md5Words } from '../domain/md5.js';
+import { streamTagOf } from '../domain/sequence-number.js';
 import { ITERATOR_KEY_BYTES } from '../domain/shard-iterator.js';
 import {
   isOpen,
@@ -45,6 +47,8 @@ export interface StreamView {
   readonly shardsByIndex: ReadonlyMap<number, ShardMeta>;
   readonly maxRecordBytes: number;
   readonly encrypted: boolean;
+  /** The stream's tag inside its sequence numbers. */
+  readonly tag: number;
 }
 
 interface Views {
@@ -105,6 +109,7 @@ function buildView(revision: number, meta: StreamMeta): StreamView {
     shardsByIndex: new Map(meta.shards.map((s) => [s.index, s])),
     maxRecordBytes: meta.maxRecordSizeKiB * 1024,
     encrypted: meta.encryptionType === 'KMS',
+    tag: streamTagOf(meta.uid),
   };
 }
 
