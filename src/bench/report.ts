@@ -26,7 +26,7 @@ function formatRatio(ours: number | null | undefined, theirs: number | null | un
   if (ours === null || ours === undefined || theirs === null || theirs === undefined || theirs === 0)
     return '-';
   const r = ours / theirs;
-  return `${r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r.toFixed(2)}×`;
+  return `${r >= 100 ? r.toFixed(0) : r >= 10 ? r.toFixed(1) : r >= 0.1 ? r.toFixed(2) : r.toPrecision(2)}×`;
 }
 
 function errorSummary(r: ScenarioResult): string {
