@@ -23,6 +23,12 @@ export interface Config {
   /** Bound on a new connection's first bytes and an HTTP/1.1 header block (default limits.headersTimeoutMs). */
   readonly headersTimeoutMs?: number;
   readonly logLevel: string;
+  /** Per-shard capacities under `limits: 'aws'` (self-hosted shards may be bigger); defaults are AWS's. */
+  readonly shardWriteBytesPerSec?: number;
+  readonly shardWriteRecordsPerSec?: number;
+  readonly shardReadBytesPerSec?: number;
+  /** On-demand streams split a shard offered more than its write capacity for this long. */
+  readonly onDemandScaleUpAfterMs?: number;
 }
 
 export const defaultConfig: Config = {

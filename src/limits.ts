@@ -103,6 +103,28 @@ export const limits = {
   retentionSweepIntervalMs: 60_000,
   /** Shard logs trimmed per sweep; the next sweep continues where this one stopped. */
   retentionSweepLogsPerRunMax: 1_000,
+  // Resharding, capacity modes and throughput (src/operations/split-shard.ts, shard-runtime.ts, ...).
+  /** Per-shard write capacity under --limits aws (AWS: 1 MiB/s and 1,000 records/s). */
+  shardWriteBytesPerSecDefault: 1024 * 1024,
+  shardWriteRecordsPerSecDefault: 1000,
+  /** Per-shard read capacity shared by GetRecords callers (AWS: 2 MiB/s, 5 calls/s). */
+  shardReadBytesPerSecDefault: 2 * 1024 * 1024,
+  getRecordsCallsPerSecPerShard: 5,
+  getShardIteratorCallsPerSecPerShard: 5,
+  /** Token-bucket burst, in seconds of the rate (a bucket holds rate × this when idle). */
+  throughputBurstSec: 1,
+  /** UpdateShardCount calls per stream per rolling 24 hours. */
+  updateShardCountPer24hMax: 10,
+  /** Capacity-mode switches per stream per rolling 24 hours. */
+  streamModeSwitchesPer24hMax: 2,
+  /** A write that meets a closing shard re-routes at most this many times before failing. */
+  writeRerouteAttemptsMax: 8,
+  /** Sealed shard gates kept per process (for writers holding a stale routing view); older ones go first. */
+  sealedShardGatesMax: 100_000,
+  /** On-demand: a shard offered more than its write capacity for this long is split. */
+  onDemandScaleUpAfterMsDefault: 60_000,
+  /** On-demand: a stream is not scaled again within this long of its previous scale-up. */
+  onDemandScaleCooldownMs: 1_000,
 } as const;
 
 export const HASH_KEY_MAX = (1n << 128n) - 1n;

@@ -1,5 +1,5 @@
 // Stream and shard metadata as stored (JSON in the metadata store) and the pure rules over it.
-import { type HashRange, evenRanges } from './hash-keys.js';
+import { evenRanges, type HashRange } from './hash-keys.js';
 
 export const StreamStatus = {
   CREATING: 'CREATING',
@@ -45,6 +45,10 @@ export interface StreamMeta {
   readonly recordDistribution: 'USER_PARTITION_KEY' | 'AUTO';
   readonly shards: readonly ShardMeta[];
   readonly nextShardIndex: number;
+  /** When UpdateShardCount ran, within the last 24 hours (its per-stream quota). */
+  readonly scalingHistoryMs?: readonly number[];
+  /** When the capacity mode was switched, within the last 24 hours (its per-stream quota). */
+  readonly modeSwitchesMs?: readonly number[];
 }
 
 export const shardIdOf = (index: number): string => `shardId-${String(index).padStart(12, '0')}`;

@@ -22,15 +22,18 @@ import { listStreamConsumers } from './list-stream-consumers.js';
 import { listStreams } from './list-streams.js';
 import { listTagsForResource } from './list-tags-for-resource.js';
 import { listTagsForStream } from './list-tags-for-stream.js';
+import { mergeShards } from './merge-shards.js';
 import { putResourcePolicy } from './put-resource-policy.js';
 import { registerStreamConsumer } from './register-stream-consumer.js';
 import { removeTagsFromStream } from './remove-tags-from-stream.js';
+import { splitShard } from './split-shard.js';
 import { startStreamEncryption } from './start-stream-encryption.js';
 import { stopStreamEncryption } from './stop-stream-encryption.js';
 import { tagResource } from './tag-resource.js';
 import { untagResource } from './untag-resource.js';
 import { updateAccountSettings } from './update-account-settings.js';
 import { updateMaxRecordSize } from './update-max-record-size.js';
+import { updateShardCount } from './update-shard-count.js';
 import { updateStreamMode } from './update-stream-mode.js';
 import { updateStreamRecordDistributionStrategy } from './update-stream-record-distribution-strategy.js';
 import { updateStreamWarmThroughput } from './update-stream-warm-throughput.js';
@@ -61,6 +64,9 @@ export const controlPlaneHandlers: Readonly<Record<string, Handler>> = {
   UntagResource: untagResource,
   UpdateAccountSettings: updateAccountSettings,
   UpdateMaxRecordSize: updateMaxRecordSize,
+  UpdateShardCount: updateShardCount,
+  SplitShard: splitShard,
+  MergeShards: mergeShards,
   UpdateStreamMode: updateStreamMode,
   UpdateStreamRecordDistributionStrategy: updateStreamRecordDistributionStrategy,
   UpdateStreamWarmThroughput: updateStreamWarmThroughput,

@@ -3,10 +3,23 @@
 import { decodeSequenceNumber } from '../domain/sequence-number.js';
 import { encodeIterator } from '../domain/shard-iterator.js';
 import { logIdOf, type ShardMeta, shardIdOf } from '../domain/stream-model.js';
-import { DryRunOperationException, InvalidArgumentException, ResourceNotFoundException } from '../errors.js';
+import {
+  DryRunOperationException,
+  InvalidArgumentException,
+  ProvisionedThroughputExceededException,
+  ResourceNotFoundException,
+} from '../errors.js';
 import type { Handler, Input, OpContext, Services } from './context.js';
-import { DRY_RUN_MESSAGE } from './put-records.js';
-import { iteratorKey, loadStream, parseShardId, type StreamView, shardNotFound } from './record-path.js';
+import { DRY_RUN_MESSAGE, rateExceededMessage } from './put-records.js';
+import {
+  iteratorKey,
+  loadStream,
+  parseShardId,
+  retentionCutoffMs,
+  type StreamView,
+  shardNotFound,
+} from './record-path.js';
+import { throughputOf } from './shard-runtime.js';
 
 const TYPE_RULE =
   'Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or ' +
@@ -22,9 +35,23 @@ export const getShardIterator: Handler = async (services, input, ctx) => {
     );
   const view = await loadStream(services, address, ctx);
   const shard = view?.shardsByIndex.get(shardIndex);
-  if (view === undefined || shard === undefined)
+  // A closed shard whose data all passed retention is gone, as on AWS.
+  const expired =
+    shard?.closedAtMs !== undefined &&
+    view !== undefined &&
+    shard.closedAtMs < retentionCutoffMs(services, view.meta, ctx.nowMs);
+  if (view === undefined || shard === undefined || expired)
     throw shardNotFound(shardIndex, address.name, address.account);
   checkTypeArguments(input, ctx);
+  const t = throughputOf(services.config);
+  if (
+    t !== undefined &&
+    !services.streams.runtimes
+      .of(logIdOf(view.meta, shardIndex))
+      .iteratorBucket(t, ctx.nowMs)
+      .tryTake(1, ctx.nowMs)
+  )
+    throw new ProvisionedThroughputExceededException(rateExceededMessage(view, shardIndex));
   const offset = await startingOffset(services, view, shard, input);
   if (input.DryRun === true) throw new DryRunOperationException(DRY_RUN_MESSAGE);
   const key = await iteratorKey(services);

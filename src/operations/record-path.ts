@@ -12,6 +12,7 @@ import { streamTagOf } from '../domain/sequence-number.js';
 import { ITERATOR_KEY_BYTES } from '../domain/shard-iterator.js';
 import {
   isOpen,
+  logIdOf,
   type ShardMeta,
   type StreamMeta,
   StreamStatus,
@@ -22,6 +23,7 @@ import { InvalidArgumentException, type KinesisError, ResourceNotFoundException 
 import { HASH_KEY_MAX, limits } from '../limits.js';
 import { RevisionConflictError } from '../storage/engine.js';
 import type { Input, OpContext, Services } from './context.js';
+import type { ShardRuntime, ShardRuntimes } from './shard-runtime.js';
 import { streamKey } from './stream-store.js';
 
 const ITERATOR_KEY_META_KEY = 'server/iterator-key';
@@ -44,6 +46,8 @@ export interface StreamView {
   readonly revision: number;
   readonly meta: StreamMeta;
   readonly router: ShardRouter;
+  /** Write gate and buckets of each open shard, by router slot. */
+  readonly runtimes: readonly ShardRuntime[];
   readonly shardsByIndex: ReadonlyMap<number, ShardMeta>;
   readonly maxRecordBytes: number;
   readonly encrypted: boolean;
@@ -83,7 +87,7 @@ export async function loadStream(
   }
   let view = views.byKey.get(key);
   if (view === undefined || view.revision !== entry.revision) {
-    view = buildView(entry.revision, JSON.parse(entry.value) as StreamMeta);
+    view = buildView(services.streams.runtimes, entry.revision, JSON.parse(entry.value) as StreamMeta);
     if (views.byKey.size >= limits.streamViewCacheEntriesMax)
       views.byKey.delete(views.byKey.keys().next().value as string);
     views.byKey.set(key, view);
@@ -96,16 +100,18 @@ export async function loadStream(
   if (settled === undefined) return undefined;
   entry = await services.engine.meta.get(key);
   if (entry === undefined) return undefined;
-  view = buildView(entry.revision, JSON.parse(entry.value) as StreamMeta);
+  view = buildView(services.streams.runtimes, entry.revision, JSON.parse(entry.value) as StreamMeta);
   views.byKey.set(key, view);
   return view;
 }
 
-function buildView(revision: number, meta: StreamMeta): StreamView {
+function buildView(runtimes: ShardRuntimes, revision: number, meta: StreamMeta): StreamView {
+  const router = new ShardRouter(meta.shards.filter(isOpen));
   return {
     revision,
     meta,
-    router: new ShardRouter(meta.shards.filter(isOpen)),
+    router,
+    runtimes: router.shards.map((s) => runtimes.of(logIdOf(meta, s.index))),
     shardsByIndex: new Map(meta.shards.map((s) => [s.index, s])),
     maxRecordBytes: meta.maxRecordSizeKiB * 1024,
     encrypted: meta.encryptionType === 'KMS',

@@ -15,7 +15,7 @@ import { StreamStore } from './stream-store.js';
 function services(): Services {
   const engine = createMemoryEngine();
   return {
-    config: { ...defaultConfig, stateDelayMs: 0 },
+    config: { ...defaultConfig, stateDelayMs: 0, limits: 'off' },
     engine,
     streams: new StreamStore(engine),
     state: new Map(),

@@ -1,7 +1,15 @@
 // Streams in the metadata store: lookup by name or ARN, lazy status transitions (so a restart in
 // the middle of CREATING/DELETING still completes), and compare-and-set updates.
 
-import { logIdOf, parseStreamArn, type StreamMeta, StreamStatus, streamArn } from '../domain/stream-model.js';
+import { commitPlan, type ReshardPlan } from '../domain/resharding.js';
+import {
+  isOpen,
+  logIdOf,
+  parseStreamArn,
+  type StreamMeta,
+  StreamStatus,
+  streamArn,
+} from '../domain/stream-model.js';
 import {
   InvalidArgumentException,
   ResourceInUseException,
@@ -10,6 +18,7 @@ import {
 } from '../errors.js';
 import { RevisionConflictError, type StorageEngine } from '../storage/engine.js';
 import type { Input, OpContext } from './context.js';
+import { ShardRuntimes } from './shard-runtime.js';
 
 const CAS_ATTEMPTS_MAX = 16;
 
@@ -23,6 +32,10 @@ export const streamKey = (account: string, region: string, name: string): string
 
 export class StreamStore {
   readonly #engine: StorageEngine;
+  /** Write gates and throughput buckets of this process's shards. */
+  readonly runtimes = new ShardRuntimes();
+  /** Reshard completions in progress in this process, by stream key (one at a time per stream). */
+  readonly #completing = new Map<string, Promise<unknown>>();
 
   constructor(engine: StorageEngine) {
     this.#engine = engine;
@@ -35,6 +48,11 @@ export class StreamStore {
       const meta = JSON.parse(entry.value) as StreamMeta;
       if (meta.status === StreamStatus.ACTIVE || nowMs < meta.statusUntilMs)
         return { meta, revision: entry.revision };
+      if (meta.status === StreamStatus.UPDATING && (meta as PendingMeta).reshard !== undefined) {
+        const done = await this.#completeReshard(key, entry.revision, meta as PendingMeta, nowMs);
+        if (done !== undefined) return done;
+        continue;
+      }
       try {
         if (meta.status === StreamStatus.DELETING) {
           await this.#engine.meta.delete(key, entry.revision);
@@ -51,7 +69,88 @@ export class StreamStore {
     throw new Error(`stream ${key} kept changing`);
   }
 
+  /**
+   * Commits a pending resharding once the stream's UPDATING period is over: the parents' gates
+   * close and drain, their log end offsets become closedEndOffset, the children's logs are
+   * created, and the stream entry is written with compare-and-set (see shard-runtime.ts).
+   * Resolves to undefined when the entry changed meanwhile (the caller re-reads).
+   */
+  async #completeReshard(
+    key: string,
+    revision: number,
+    meta: PendingMeta,
+    nowMs: number,
+  ): Promise<Cached | undefined> {
+    const running = this.#completing.get(key);
+    if (running !== undefined) {
+      await running.catch(() => undefined);
+      return undefined;
+    }
+    const plan = meta.reshard as ReshardPlan;
+    const logs = this.#engine.logs;
+    const work = this.runtimes.closeWhile(
+      plan.closes.map((i) => logIdOf(meta, i)),
+      async (): Promise<{ committed: boolean; value: Cached | undefined }> => {
+        const ends = new Map<number, number>();
+        for (const i of plan.closes) ends.set(i, (await logs.bounds(logIdOf(meta, i))).endOffset);
+        for (const s of plan.created) await logs.create(logIdOf(meta, s.index));
+        const { reshard: _done, ...rest } = meta;
+        const next = settle({
+          ...rest,
+          shards: commitPlan(meta.shards, plan, ends, nowMs),
+          nextShardIndex: plan.nextShardIndex,
+        });
+        try {
+          const rev = await this.#engine.meta.put(key, JSON.stringify(next), revision);
+          return { committed: true, value: { meta: next, revision: rev } };
+        } catch (err) {
+          if (!(err instanceof RevisionConflictError)) throw err;
+          // Another process may have committed the same close: then the gates stay sealed.
+          const now = await this.#engine.meta.get(key);
+          const current = now ? (JSON.parse(now.value) as StreamMeta) : undefined;
+          const closed = current?.shards.some((s) => plan.closes.includes(s.index) && !isOpen(s)) ?? true;
+          return { committed: closed, value: undefined };
+        }
+      },
+    );
+    this.#completing.set(key, work);
+    try {
+      return await work;
+    } finally {
+      this.#completing.delete(key);
+    }
+  }
+
+  /**
+   * Records a resharding plan: the stream goes UPDATING for `delayMs` and the plan commits when
+   * that ends (at once when `delayMs` is 0). `makePlan` sees the ACTIVE stream and may throw.
+   */
+  async reshard(
+    input: Input,
+    ctx: OpContext,
+    makePlan: (meta: StreamMeta) => ReshardPlan,
+    delayMs: number,
+    extra: (meta: StreamMeta) => Partial<StreamMeta> = () => ({}),
+  ): Promise<void> {
+    const address = this.address(input, ctx);
+    await this.update(address, ctx.nowMs, (meta) => {
+      // Argument errors come before the state error, as Kinesis answers them.
+      const reshard = makePlan(meta);
+      assertActive(meta);
+      const next: PendingMeta = {
+        ...meta,
+        ...extra(meta),
+        status: StreamStatus.UPDATING,
+        statusUntilMs: ctx.nowMs + Math.max(0, delayMs),
+        reshard,
+      };
+      return next;
+    });
+    if (delayMs <= 0) await this.#load(streamKey(address.account, address.region, address.name), ctx.nowMs);
+  }
+
   async #dropLogs(meta: StreamMeta): Promise<void> {
+    this.runtimes.forget(meta.shards.map((s) => logIdOf(meta, s.index)));
     for (const shard of meta.shards) await this.#engine.logs.drop(logIdOf(meta, shard.index));
     // Side records keyed by the stream's uid (resource policy) go with the stream.
     await this.#engine.meta.delete(policyKeyOfStream(meta.uid)).catch(() => undefined);
@@ -179,6 +278,8 @@ export type PendingMeta = StreamMeta & {
   readonly pending?: Partial<StreamMeta>;
   /** Set on a stream deleted while CREATING: its shards never become visible. */
   readonly shardsHidden?: boolean;
+  /** A resharding that commits when UPDATING ends (StreamStore.#completeReshard). */
+  readonly reshard?: ReshardPlan;
 };
 
 /** The stream as it is once its transitional status is over. */
