@@ -1,87 +1,212 @@
 // The `shardline` command. `start` runs the server; more user tools join later.
+// Every failure a user can cause ends in one line on stderr and a non-zero exit, never a stack.
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { pino } from 'pino';
-import { startServer } from '../app.js';
+import { type RunningServer, startServer } from '../app.js';
 import { type Config, defaultConfig } from '../config.js';
+import { limits } from '../limits.js';
 import { openEngine } from '../storage/open-engine.js';
+
+/** An error meant for the user: bin/shardline.js prints its message alone. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+}
 
 const int = (value: string): number => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a non-negative integer');
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0)
+    throw new InvalidArgumentError('must be a non-negative integer');
   return n;
 };
+
+const port = (value: string): number => {
+  const n = int(value);
+  if (n > 65_535) throw new InvalidArgumentError('must be a port number (0-65535)');
+  return n;
+};
+
+const accountId = (value: string): string => {
+  if (!/^\d{12}$/.test(value)) throw new InvalidArgumentError('must be 12 digits');
+  return value;
+};
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+interface StartOptions {
+  host: string;
+  port: number;
+  dataDir: string;
+  storage: Config['storage'];
+  durability: Config['durability'];
+  region: string;
+  accountId: string;
+  stateDelayMs: number;
+  limits: Config['limits'];
+  shardLimit: number;
+  tlsPort?: number;
+  tlsKey?: string;
+  tlsCert?: string;
+  config?: string;
+  logLevel: string;
+}
 
 function startCommand(): Command {
   const d = defaultConfig;
   const env = (name: string) => `SHARDLINE_${name}`;
+  const opt = (flags: string, description: string, envName: string) =>
+    new Option(flags, description).env(env(envName));
   return new Command('start')
     .description('start the Shardline server')
-    .addOption(new Option('--host <host>', 'address to listen on').default(d.host).env(env('HOST')))
-    .addOption(new Option('--port <port>', 'port for HTTP/1.1 and h2c').argParser(int).default(d.port).env(env('PORT')))
-    .addOption(new Option('--data-dir <dir>', 'where data lives').default(d.dataDir).env(env('DATA_DIR')))
+    .addOption(opt('--host <host>', 'address to listen on', 'HOST').default(d.host))
+    .addOption(opt('--port <port>', 'port for HTTP/1.1 and h2c', 'PORT').argParser(port).default(d.port))
+    .addOption(opt('--data-dir <dir>', 'where data lives (local storage)', 'DATA_DIR').default(d.dataDir))
     .addOption(
-      new Option('--storage <kind>', 'storage engine').choices(['local', 'memory']).default(d.storage).env(env('STORAGE')),
+      opt('--storage <kind>', 'storage engine', 'STORAGE').choices(['local', 'memory']).default(d.storage),
     )
     .addOption(
-      new Option('--durability <mode>', 'fsync: acknowledged means on disk; batch; none')
+      opt('--durability <mode>', 'when a write is acknowledged (see README)', 'DURABILITY')
         .choices(['fsync', 'batch', 'none'])
-        .default(d.durability)
-        .env(env('DURABILITY')),
+        .default(d.durability),
     )
-    .addOption(new Option('--region <region>', 'default region').default(d.region).env(env('REGION')))
-    .addOption(new Option('--account-id <id>', 'account id').default(d.accountId).env(env('ACCOUNT_ID')))
+    .addOption(opt('--region <region>', 'region when a request names none', 'REGION').default(d.region))
     .addOption(
-      new Option('--state-delay-ms <ms>', 'time in CREATING/UPDATING/DELETING')
+      opt('--account-id <id>', 'account id in ARNs and messages', 'ACCOUNT_ID')
+        .argParser(accountId)
+        .default(d.accountId),
+    )
+    .addOption(
+      opt('--state-delay-ms <ms>', 'time streams stay CREATING/UPDATING/DELETING', 'STATE_DELAY_MS')
         .argParser(int)
-        .default(d.stateDelayMs)
-        .env(env('STATE_DELAY_MS')),
+        .default(d.stateDelayMs),
     )
     .addOption(
-      new Option('--limits <profile>', 'throughput limits').choices(['aws', 'off']).default(d.limits).env(env('LIMITS')),
+      opt('--limits <profile>', 'throughput limits', 'LIMITS').choices(['aws', 'off']).default(d.limits),
     )
-    .addOption(new Option('--shard-limit <n>', 'account shard limit').argParser(int).default(d.shardLimit).env(env('SHARD_LIMIT')))
-    .addOption(new Option('--tls-port <port>', 'also serve HTTPS (h2 + http/1.1) here').argParser(int).env(env('TLS_PORT')))
-    .addOption(new Option('--tls-key <file>', 'PEM private key').env(env('TLS_KEY')))
-    .addOption(new Option('--tls-cert <file>', 'PEM certificate').env(env('TLS_CERT')))
-    .addOption(new Option('--config <file>', 'bootstrap file (YAML or JSON) with streams to create').env(env('CONFIG')))
-    .addOption(new Option('--log-level <level>', 'log level').default(d.logLevel).env(env('LOG_LEVEL')))
-    .action(async (opts) => {
-      const config: Config = {
-        ...d,
-        host: opts.host,
-        port: opts.port,
-        dataDir: opts.dataDir,
-        storage: opts.storage,
-        durability: opts.durability,
-        region: opts.region,
-        accountId: opts.accountId,
-        stateDelayMs: opts.stateDelayMs,
-        limits: opts.limits,
-        shardLimit: opts.shardLimit,
-        tlsPort: opts.tlsPort,
-        tlsKeyFile: opts.tlsKey,
-        tlsCertFile: opts.tlsCert,
-        bootstrapFile: opts.config,
-        logLevel: opts.logLevel,
-      };
-      const log = pino({ level: config.logLevel });
-      const engine = await openEngine({ kind: config.storage, dataDir: config.dataDir, durability: config.durability });
-      const server = await startServer(config, engine, log);
-      log.info(
-        { endpoint: server.endpoint, tlsPort: server.tlsPort, dataDir: config.storage === 'local' ? config.dataDir : undefined },
-        `Shardline listening on ${server.endpoint}`,
-      );
-      const stop = async (signal: string) => {
-        log.info({ signal }, 'shutting down');
-        await server.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void stop('SIGINT'));
-      process.once('SIGTERM', () => void stop('SIGTERM'));
+    .addOption(
+      opt('--shard-limit <n>', 'account shard limit', 'SHARD_LIMIT').argParser(int).default(d.shardLimit),
+    )
+    .addOption(
+      opt('--tls-port <port>', 'also serve HTTPS (h2 + http/1.1) on this port', 'TLS_PORT').argParser(port),
+    )
+    .addOption(opt('--tls-key <file>', 'PEM private key (default: self-signed at start)', 'TLS_KEY'))
+    .addOption(opt('--tls-cert <file>', 'PEM certificate (default: self-signed at start)', 'TLS_CERT'))
+    .addOption(opt('--config <file>', 'bootstrap file (YAML or JSON): streams to create at start', 'CONFIG'))
+    .addOption(opt('--log-level <level>', 'log level', 'LOG_LEVEL').choices(LOG_LEVELS).default(d.logLevel))
+    .action(async (opts: StartOptions) => {
+      await runStart(configFrom(opts));
     });
 }
 
+function configFrom(opts: StartOptions): Config {
+  return {
+    ...defaultConfig,
+    host: opts.host,
+    port: opts.port,
+    dataDir: opts.dataDir,
+    storage: opts.storage,
+    durability: opts.durability,
+    region: opts.region,
+    accountId: opts.accountId,
+    stateDelayMs: opts.stateDelayMs,
+    limits: opts.limits,
+    shardLimit: opts.shardLimit,
+    ...(opts.tlsPort !== undefined ? { tlsPort: opts.tlsPort } : {}),
+    ...(opts.tlsKey !== undefined ? { tlsKeyFile: opts.tlsKey } : {}),
+    ...(opts.tlsCert !== undefined ? { tlsCertFile: opts.tlsCert } : {}),
+    ...(opts.config !== undefined ? { bootstrapFile: opts.config } : {}),
+    logLevel: opts.logLevel,
+  };
+}
+
+/** Turns the errors a user can cause (ports, paths, files) into one readable line. */
+function explain(err: unknown, config: Config): Error {
+  const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+  const where = `${e.address ?? config.host}:${e.port ?? config.port}`;
+  switch (e.code) {
+    case 'EADDRINUSE':
+      return new CliError(`cannot listen on ${where}: the address is already in use`);
+    case 'EADDRNOTAVAIL':
+      return new CliError(`cannot listen on ${where}: no such local address`);
+    case 'EACCES':
+      return new CliError(
+        `permission denied: ${e.syscall === 'listen' ? `cannot listen on ${where}` : (e.path ?? e.message)}`,
+      );
+    case 'SQLITE_BUSY':
+      return new CliError(`data directory ${config.dataDir} is in use by another process`);
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return new CliError(`data directory ${config.dataDir} is not a directory`);
+    case 'ENOTFOUND':
+      return new CliError(`cannot listen on ${config.host}: unknown host`);
+    default:
+      return new CliError(String(e?.message ?? err).split('\n')[0] ?? 'failed');
+  }
+}
+
+async function runStart(config: Config): Promise<void> {
+  const log = pino({ level: config.logLevel });
+  let server: RunningServer;
+  try {
+    const engine = await openEngine({
+      kind: config.storage,
+      dataDir: config.dataDir,
+      durability: config.durability,
+      onWarning: (message, details) => log.warn(details, message),
+    });
+    server = await startServer(config, engine, log);
+  } catch (err) {
+    throw explain(err, config);
+  }
+  log.info(
+    {
+      endpoint: server.endpoint,
+      tlsEndpoint: server.tlsEndpoint,
+      storage: config.storage,
+      dataDir: config.storage === 'local' ? config.dataDir : undefined,
+      durability: config.durability,
+      bootstrap: server.bootstrap,
+      startupMs: Math.round(performance.now()),
+    },
+    `Shardline listening on ${server.endpoint}${server.tlsEndpoint ? ` and ${server.tlsEndpoint}` : ''}`,
+  );
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) {
+      log.warn({ signal }, 'second signal: exiting now');
+      process.exit(130);
+    }
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    // A stuck close must not keep the process alive forever.
+    setTimeout(() => process.exit(1), limits.shutdownGraceMs + 10_000).unref();
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
 export async function main(argv: string[]): Promise<void> {
-  const program = new Command('shardline').description('Kinesis-compatible streaming server').addCommand(startCommand());
+  const program = new Command('shardline')
+    .description('Kinesis-compatible streaming server')
+    .version(packageVersion())
+    .addCommand(startCommand());
   await program.parseAsync(argv);
 }
