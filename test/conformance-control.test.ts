@@ -19,7 +19,6 @@ const STATE_DELAY_MS = 500;
 const NUMBER_CLASS = 'class com.amazon.coral.value.json.numbers.TruncatingBigNumber';
 const NAME_PATTERN = '[a-zA-Z0-9_.-]+';
 const LONG_NAME = 'a'.repeat(129);
-const RESHARDING_TODO = 'SplitShard, MergeShards and UpdateShardCount are not implemented yet';
 
 type Json = Record<string, unknown>;
 
@@ -520,9 +519,9 @@ describe('business-rule errors', () => {
     ['DisableEnhancedMonitoring', { ShardLevelMetrics: ['ALL'] }],
     ['StartStreamEncryption', { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' }],
     ['StopStreamEncryption', { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' }],
-    ['SplitShard', { ShardToSplit: '2147483647', NewStartingHashKey: '0' }, RESHARDING_TODO],
-    ['MergeShards', { ShardToMerge: 'x-1', AdjacentShardToMerge: 'x-0' }, RESHARDING_TODO],
-    ['UpdateShardCount', { ScalingType: 'UNIFORM_SCALING', TargetShardCount: 2 }, RESHARDING_TODO],
+    ['SplitShard', { ShardToSplit: '2147483647', NewStartingHashKey: '0' }],
+    ['MergeShards', { ShardToMerge: 'x-1', AdjacentShardToMerge: 'x-0' }],
+    ['UpdateShardCount', { ScalingType: 'UNIFORM_SCALING', TargetShardCount: 2 }],
   ];
   for (const [target, extra, todo] of streamScoped)
     it(`${target}: ResourceNotFoundException for an unknown stream`, { todo }, async () => {

@@ -8,11 +8,12 @@ import {
   streamSummary,
   visibleShards,
 } from './describe.js';
+import { retentionCutoffMs } from './record-path.js';
 
-export const describeStream: Handler = async ({ streams }, input, ctx) => {
-  const meta = await streams.get(input, ctx);
+export const describeStream: Handler = async (services, input, ctx) => {
+  const meta = await services.streams.get(input, ctx);
   const limit = Math.min(input.Limit ?? limits.describeStreamShardsMax, limits.describeStreamShardsMax);
-  let shards = visibleShards(meta);
+  let shards = visibleShards(meta, retentionCutoffMs(services, meta, ctx.nowMs));
   if (input.ExclusiveStartShardId !== undefined) {
     const after = shardIndexOf(input.ExclusiveStartShardId) ?? -1;
     shards = shards.filter((s) => s.index > after);

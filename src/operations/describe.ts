@@ -20,10 +20,15 @@ export function shardOutput(meta: StreamMeta, shard: ShardMeta): Record<string, 
   return out;
 }
 
-/** Shards are visible once the stream leaves CREATING (and never if it was deleted while CREATING). */
-export function visibleShards(meta: StreamMeta): readonly ShardMeta[] {
+/**
+ * Shards are visible once the stream leaves CREATING (and never if it was deleted while CREATING).
+ * A closed shard disappears once all its data is past retention: its last record arrived before
+ * it closed, so that is when `closedAtMs` falls before the retention cutoff.
+ */
+export function visibleShards(meta: StreamMeta, retentionCutoffMs?: number): readonly ShardMeta[] {
   if (meta.status === StreamStatus.CREATING || (meta as PendingMeta).shardsHidden === true) return [];
-  return meta.shards;
+  if (retentionCutoffMs === undefined) return meta.shards;
+  return meta.shards.filter((s) => s.closedAtMs === undefined || s.closedAtMs >= retentionCutoffMs);
 }
 
 export function enhancedMonitoring(meta: StreamMeta): Record<string, unknown>[] {

@@ -16,6 +16,7 @@ import { limits } from '../limits.js';
 import type { Handler, Input, OpContext, Services } from './context.js';
 import { shardOutput, visibleShards } from './describe.js';
 import { decodeNextToken, encodeNextToken } from './next-token.js';
+import { retentionCutoffMs } from './record-path.js';
 import { arnOf } from './stream-store.js';
 
 interface Query {
@@ -74,17 +75,24 @@ function indexOf(shardId: string): number {
   return shardIndexOf(shardId) ?? -1;
 }
 
-function matchesFilter(shard: ShardMeta, filter: Query['filter']): boolean {
+/**
+ * ShardFilter over shard lifetimes ([createdAtMs, closedAtMs)). Instants before the trim horizon
+ * are clamped to it, and the trim horizon itself never predates the stream.
+ */
+function matchesFilter(shard: ShardMeta, filter: Query['filter'], horizonMs: number): boolean {
+  const openAt = (t: number) =>
+    shard.createdAtMs <= t && (shard.closedAtMs === undefined || shard.closedAtMs > t);
   switch (filter?.Type) {
     case 'AT_LATEST':
-    case 'AT_TRIM_HORIZON':
       return isOpen(shard);
-    case 'AT_TIMESTAMP': {
-      const t = filter.Timestamp as number;
-      return shard.createdAtMs <= t && (shard.closedAtMs === undefined || shard.closedAtMs > t);
-    }
+    case 'AT_TRIM_HORIZON':
+      return openAt(horizonMs);
+    case 'AT_TIMESTAMP':
+      return openAt(Math.max(filter.Timestamp as number, horizonMs));
     case 'FROM_TIMESTAMP':
-      return shard.closedAtMs === undefined || shard.closedAtMs >= (filter.Timestamp as number);
+      return (
+        shard.closedAtMs === undefined || shard.closedAtMs >= Math.max(filter.Timestamp as number, horizonMs)
+      );
     default:
       return true;
   }
@@ -107,7 +115,11 @@ export const listShards: Handler = async (services, input, ctx) => {
       `Stream ${meta.name} under account ${meta.account} not ACTIVE, instead in state ${meta.status}`,
     );
   const limit = Math.min(input.MaxResults ?? limits.listShardsDefault, limits.listShardsMax);
-  const matching = visibleShards(meta).filter((s) => s.index > query.after && matchesFilter(s, query.filter));
+  const cutoff = retentionCutoffMs(services, meta, ctx.nowMs);
+  const horizon = Math.max(cutoff, meta.createdAtMs);
+  const matching = visibleShards(meta, cutoff).filter(
+    (s) => s.index > query.after && matchesFilter(s, query.filter, horizon),
+  );
   const page = matching.slice(0, limit);
   const last = page[page.length - 1];
   const more = matching.length > page.length && last !== undefined;
