@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type BenchReport, parseBenchArgs, runBench } from '../src/bench/run.js';
 import type { ScenarioResult } from '../src/bench/scenario.js';
-import { SCENARIOS } from '../src/bench/scenarios.js';
+import { ALL_SCENARIOS } from '../src/bench/scenarios.js';
 
 describe('npm run bench --quick (Shardline only)', () => {
   let outDir: string;
@@ -21,6 +21,8 @@ describe('npm run bench --quick (Shardline only)', () => {
       '--quick',
       '--targets',
       'shardline',
+      '--scenarios',
+      ALL_SCENARIOS.map((s) => s.id).join(','),
       '--duration',
       '0.3',
       '--warmup',
@@ -55,7 +57,7 @@ describe('npm run bench --quick (Shardline only)', () => {
     assert.equal(run?.error, undefined);
     assert.deepEqual(
       run?.results.map((r) => r.scenario),
-      SCENARIOS.map((s) => s.id),
+      ALL_SCENARIOS.map((s) => s.id),
     );
     assert.ok(run?.pid);
     assert.throws(() => process.kill(run.pid as number, 0), { code: 'ESRCH' }, 'server still running');
@@ -76,6 +78,10 @@ describe('npm run bench --quick (Shardline only)', () => {
     assert.ok((e2e.details.received as number) > 0);
     assert.equal(e2e.metrics.lost, 0);
     assert.equal(e2e.metrics.duplicates, 0);
+    const efo = resultOf('subscribe-to-shard-latency');
+    assert.ok((efo.details.deliveries as number) > 0);
+    assert.equal(efo.metrics.lost, 0);
+    assert.equal(efo.metrics.duplicates, 0);
   });
 
   it('samples server CPU and memory and writes the JSON results', () => {
@@ -84,7 +90,7 @@ describe('npm run bench --quick (Shardline only)', () => {
     assert.ok(r.cpu.serverMaxRssMiB !== null && r.cpu.serverMaxRssMiB > 0);
     assert.ok(existsSync(report.jsonFile));
     const saved = JSON.parse(readFileSync(report.jsonFile, 'utf8')) as BenchReport;
-    assert.equal(saved.runs[0]?.results.length, SCENARIOS.length);
-    for (const s of SCENARIOS) assert.match(report.table, new RegExp(`\\[${s.id}\\]`));
+    assert.equal(saved.runs[0]?.results.length, ALL_SCENARIOS.length);
+    for (const s of ALL_SCENARIOS) assert.match(report.table, new RegExp(`\\[${s.id}\\]`));
   });
 });

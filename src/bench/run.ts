@@ -13,7 +13,7 @@ import { KinesisHttpClient } from './kinesis-http-client.js';
 import { type ProfileSummary, renderProfile, summarizeProfile } from './profile-summary.js';
 import { renderTable, type TargetRun } from './report.js';
 import type { Scenario, ScenarioEnv, ScenarioResult } from './scenario.js';
-import { PLANNED_SCENARIOS, SCENARIOS } from './scenarios.js';
+import { ALL_SCENARIOS, SCENARIOS } from './scenarios.js';
 import {
   isTargetName,
   killAllNow,
@@ -56,14 +56,15 @@ export interface BenchReport {
 const USAGE = `usage: npm run bench -- [options]     (or: node dist/src/bench/run.js [options])
 
   --targets LIST      comma-separated, from: ${TARGET_NAMES.join(', ')} (default: all)
-  --scenarios LIST    comma-separated, from: ${SCENARIOS.map((s) => s.id).join(', ')} (default: all)
+  --scenarios LIST    comma-separated, from: ${ALL_SCENARIOS.map((s) => s.id).join(', ')}
+                      (default: all but subscribe-to-shard-latency)
   --duration S        measured seconds per scenario (default 10)
   --warmup S          unmeasured seconds before closed-loop scenarios (default 1)
   --quick             smoke run: 1 s per scenario, 0.2 s warm-up, 1 MiB prefill
   --shards N          shards per stream (default 4)
   --record-bytes B    payload bytes per record (default 1024)
   --prefill-mib M     get-records-drain: MiB per shard (default 8)
-  --rate R            put-get-latency: PutRecord per second (default 200)
+  --rate R            put-get / subscribe latency: PutRecord per second (default 200)
   --poll-ms MS        put-get-latency: GetRecords period per shard (default 20)
   --cpu-prof          profile the Shardline child (node --cpu-prof) and summarize the top frames
   --out DIR           where JSON results, logs and profiles go (default .bench)
@@ -112,10 +113,9 @@ export function parseBenchArgs(argv: readonly string[], root = projectRoot()): B
     if (!isTargetName(t)) throw new Error(`unknown target ${t}; known: ${TARGET_NAMES.join(', ')}`);
   const scenarios = list(values.scenarios) ?? SCENARIOS.map((s) => s.id);
   for (const s of scenarios) {
-    if (PLANNED_SCENARIOS[s])
-      throw new Error(`scenario ${s} is planned but not built yet: ${PLANNED_SCENARIOS[s]}`);
-    if (!SCENARIOS.some((x) => x.id === s))
-      throw new Error(`unknown scenario ${s}; known: ${SCENARIOS.map((x) => x.id).join(', ')}`);
+    if (!ALL_SCENARIOS.some((x) => x.id === s)) {
+      throw new Error(`unknown scenario ${s}; known: ${ALL_SCENARIOS.map((x) => x.id).join(', ')}`);
+    }
   }
   const quick = values.quick;
   return {
@@ -150,6 +150,7 @@ async function runScenario(
   });
   const env: ScenarioEnv = {
     client,
+    endpoint: target.endpoint,
     serverPid: target.pid,
     targetName: target.name,
     runId,
@@ -212,7 +213,7 @@ export async function runBench(
   const workDir = join(options.outDir, `run-${stamp}`);
   const profDir = join(workDir, 'cpu-prof');
   mkdirSync(workDir, { recursive: true });
-  const scenarios = SCENARIOS.filter((s) => options.scenarios.includes(s.id));
+  const scenarios = ALL_SCENARIOS.filter((s) => options.scenarios.includes(s.id));
   const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   const loadavgAtStart = loadavg().map((x) => Math.round(x * 100) / 100);
   const runs: TargetRun[] = [];

@@ -9,6 +9,8 @@ import { type CpuReport, CpuWindow } from './stats.js';
 
 export interface ScenarioEnv {
   readonly client: KinesisHttpClient;
+  /** The target's http://127.0.0.1:port, for workloads that bring their own client (HTTP/2). */
+  readonly endpoint: string;
   readonly serverPid: number;
   readonly targetName: string;
   readonly runId: string;
