@@ -149,7 +149,9 @@ describe('TLS port', () => {
       });
       await new Promise((r) => req.on('end', r));
       assert.equal(status, 200);
-      const out = new Decoder({ mapsAsObjects: true, int64AsNumber: true } as never).decode(Buffer.concat(chunks)) as {
+      const out = new Decoder({ mapsAsObjects: true, int64AsNumber: true } as never).decode(
+        Buffer.concat(chunks),
+      ) as {
         StreamNames: string[];
       };
       assert.ok(Array.isArray(out.StreamNames));

@@ -209,9 +209,8 @@ describe('JSON', () => {
 
   it('parses hostile nesting without overflowing the stack', () => {
     const depth = 1_000_000;
-    assert.equal(
-      decodeBody(Buffer.from(`{"a":${'['.repeat(depth)}${']'.repeat(depth)}}`), 'json')?.a instanceof Array,
-      true,
+    assert.ok(
+      Array.isArray(decodeBody(Buffer.from(`{"a":${'['.repeat(depth)}${']'.repeat(depth)}}`), 'json')?.a),
     );
     assert.equal(decodeBody(Buffer.from(`{"a":${'['.repeat(depth)}`), 'json'), undefined);
   });
