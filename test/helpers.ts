@@ -23,10 +23,28 @@ export interface TestServer {
 /** Starts Shardline in-process with local storage in a temp dir, unless SHARDLINE_ENDPOINT is set. */
 export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
   const external = process.env.SHARDLINE_ENDPOINT;
-  if (external) return { endpoint: external, external: true, server: undefined, dataDir: undefined, close: async () => {} };
+  if (external)
+    return {
+      endpoint: external,
+      external: true,
+      server: undefined,
+      dataDir: undefined,
+      close: async () => {},
+    };
   const dataDir = await mkdtemp(join(tmpdir(), 'shardline-e2e-'));
-  const config: Config = { ...defaultConfig, port: 0, dataDir, stateDelayMs: 0, durability: 'none', ...overrides };
-  const engine = await openEngine({ kind: config.storage, dataDir: config.dataDir, durability: config.durability });
+  const config: Config = {
+    ...defaultConfig,
+    port: 0,
+    dataDir,
+    stateDelayMs: 0,
+    durability: 'none',
+    ...overrides,
+  };
+  const engine = await openEngine({
+    kind: config.storage,
+    dataDir: config.dataDir,
+    durability: config.durability,
+  });
   const server = await startServer(config, engine);
   return {
     endpoint: server.endpoint,
@@ -80,7 +98,11 @@ export async function rawRequest(
   return { status: res.status, headers: res.headers, body: text, json };
 }
 
-export async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs = 10_000, intervalMs = 20): Promise<T> {
+export async function waitFor<T>(
+  fn: () => Promise<T | undefined>,
+  timeoutMs = 10_000,
+  intervalMs = 20,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await fn();
@@ -94,9 +116,23 @@ export async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs = 1
  * Starts Shardline in-process on an existing data dir; close() keeps the dir, so a second call
  * with the same dir is a restart (persistence tests). The caller removes the dir.
  */
-export async function startTestServerAt(dataDir: string, overrides: Partial<Config> = {}): Promise<TestServer> {
-  const config: Config = { ...defaultConfig, port: 0, dataDir, stateDelayMs: 0, durability: 'none', ...overrides };
-  const engine = await openEngine({ kind: config.storage, dataDir: config.dataDir, durability: config.durability });
+export async function startTestServerAt(
+  dataDir: string,
+  overrides: Partial<Config> = {},
+): Promise<TestServer> {
+  const config: Config = {
+    ...defaultConfig,
+    port: 0,
+    dataDir,
+    stateDelayMs: 0,
+    durability: 'none',
+    ...overrides,
+  };
+  const engine = await openEngine({
+    kind: config.storage,
+    dataDir: config.dataDir,
+    durability: config.durability,
+  });
   const server = await startServer(config, engine);
   return { endpoint: server.endpoint, external: false, server, dataDir, close: () => server.close() };
 }

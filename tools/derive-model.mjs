@@ -9,7 +9,18 @@ const specDir = process.argv[2] ?? '../shared/spec';
 const model = JSON.parse(readFileSync(join(specDir, 'botocore-kinesis-2013-12-02.service-2.json'), 'utf8'));
 const extra = JSON.parse(readFileSync(join(specDir, 'js-v3-3.1143.0-kinesis-additions.json'), 'utf8'));
 
-const KEEP = ['type', 'required', 'min', 'max', 'pattern', 'enum', 'error', 'exception', 'eventstream', 'event'];
+const KEEP = [
+  'type',
+  'required',
+  'min',
+  'max',
+  'pattern',
+  'enum',
+  'error',
+  'exception',
+  'eventstream',
+  'event',
+];
 const shapes = {};
 for (const [name, shape] of Object.entries(model.shapes)) {
   const out = {};
@@ -36,7 +47,8 @@ function refOf(owner, member, t) {
   if (t.ref) return t.ref;
   const name = `${owner}${member}`;
   if (t.type === 'list') shapes[name] = { type: 'list', member: refOf(name, 'Member', t.member) };
-  else if (t.type === 'map') shapes[name] = { type: 'map', key: 'String', value: refOf(name, 'Value', t.value) };
+  else if (t.type === 'map')
+    shapes[name] = { type: 'map', key: 'String', value: refOf(name, 'Value', t.value) };
   return name;
 }
 for (const [name, s] of Object.entries(extra.newStructures)) {
@@ -45,8 +57,13 @@ for (const [name, s] of Object.entries(extra.newStructures)) {
   for (const m of names) members[m] = refOf(name, m, s.members[m]);
   shapes[name] = { type: 'structure', required: names.slice(0, s.requiredCount), members };
 }
-for (const [name, s] of Object.entries(extra.newErrors)) {
-  shapes[name] = { type: 'structure', members: { message: 'ErrorMessage' }, error: { httpStatusCode: 400 }, exception: true };
+for (const name of Object.keys(extra.newErrors)) {
+  shapes[name] = {
+    type: 'structure',
+    members: { message: 'ErrorMessage' },
+    error: { httpStatusCode: 400 },
+    exception: true,
+  };
 }
 for (const [shapeName, members] of Object.entries(extra.addedMembersOnExistingShapes)) {
   for (const [m, t] of Object.entries(members)) shapes[shapeName].members[m] = refOf(shapeName, m, t);
@@ -70,6 +87,11 @@ for (const [name, op] of Object.entries(extra.newOperations)) {
   };
 }
 
-const out = { apiVersion: model.metadata.apiVersion, targetPrefix: model.metadata.targetPrefix, operations, shapes };
+const out = {
+  apiVersion: model.metadata.apiVersion,
+  targetPrefix: model.metadata.targetPrefix,
+  operations,
+  shapes,
+};
 writeFileSync(new URL('../src/shapes/model.json', import.meta.url), `${JSON.stringify(out, null, 1)}\n`);
 console.log(`${Object.keys(operations).length} operations, ${Object.keys(shapes).length} shapes`);
