@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import type net from 'node:net';
 import type { Config } from './config.js';
+import { createRoutes, type Readiness } from './console/routes.js';
 import { fanoutHubOf } from './fanout/fanout-hub.js';
+import { installMetrics } from './metrics/metrics.js';
 import type { OpContext, Services } from './operations/context.js';
 import { operationTable } from './operations/index.js';
 import { startRetentionSweeper } from './operations/retention-sweeper.js';
@@ -29,37 +31,74 @@ export interface AppLogger {
   info(obj: unknown, msg?: string): void;
   warn(obj: unknown, msg?: string): void;
   error(obj: unknown, msg?: string): void;
+  debug?(obj: unknown, msg?: string): void;
+  isLevelEnabled?(level: string): boolean;
 }
 
 const silent: AppLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-export function createDispatcher(services: Services, log: AppLogger): Dispatcher {
+export function createDispatcher(
+  services: Services,
+  log: AppLogger,
+  readiness: Readiness = { state: 'ready' },
+): Dispatcher {
+  const routes = createRoutes(services, readiness);
+  // Request logs (debug level) cost nothing unless enabled: the check is made once.
+  const logRequests = log.debug !== undefined && log.isLevelEnabled?.('debug') === true;
   return {
     async dispatch(operation: string, input: Record<string, unknown>, call: CallContext) {
-      const handler = operationTable[operation];
-      if (!handler) throw new Error(`no handler for ${operation}`);
-      const ctx: OpContext = {
-        account: services.config.accountId,
-        region: call.region ?? services.config.region,
-        requestId: call.requestId,
-        nowMs: Date.now(),
-        signal: call.signal,
-        wire: call.wire,
-      };
-      return handler(services, input, ctx);
+      if (!logRequests) return invoke(services, operation, input, call);
+      const startMs = performance.now();
+      try {
+        const out = await invoke(services, operation, input, call);
+        log.debug?.(requestLog(call, operation, input, startMs), 'request');
+        return out;
+      } catch (err) {
+        const e = err as { name?: string };
+        log.debug?.(
+          { ...requestLog(call, operation, input, startMs), error: e?.name ?? 'Error' },
+          'request failed',
+        );
+        throw err;
+      }
     },
     route(req, res) {
-      if (req.method === 'GET' && (req.url === '/health' || req.url === '/healthz')) {
-        res.setHeader('Content-Type', 'application/json');
-        res.end('{"status":"ok"}');
-        return true;
-      }
-      return false;
+      return routes(req, res);
     },
     onError(err, operation) {
       log.error({ err, operation }, 'internal error');
     },
   };
+}
+
+/** One structured line per request; requestId is the x-amzn-RequestId the client saw. */
+function requestLog(call: CallContext, operation: string, input: Record<string, unknown>, startMs: number) {
+  return {
+    requestId: call.requestId,
+    operation,
+    stream: input.StreamName ?? input.StreamARN ?? input.ConsumerARN,
+    wire: call.wire,
+    ms: Math.round((performance.now() - startMs) * 100) / 100,
+  };
+}
+
+function invoke(
+  services: Services,
+  operation: string,
+  input: Record<string, unknown>,
+  call: CallContext,
+): Promise<unknown> {
+  const handler = operationTable[operation];
+  if (!handler) throw new Error(`no handler for ${operation}`);
+  const ctx: OpContext = {
+    account: services.config.accountId,
+    region: call.region ?? services.config.region,
+    requestId: call.requestId,
+    nowMs: Date.now(),
+    signal: call.signal,
+    wire: call.wire,
+  };
+  return handler(services, input, ctx);
 }
 
 async function listen(server: net.Server, port: number, host: string): Promise<number> {
@@ -85,7 +124,9 @@ export async function startServer(
   log: AppLogger = silent,
 ): Promise<RunningServer> {
   const services: Services = { config, engine, streams: new StreamStore(engine), state: new Map() };
-  const dispatcher = createDispatcher(services, log);
+  const readiness: Readiness = { state: 'starting' };
+  const metrics = installMetrics(services);
+  const dispatcher = createDispatcher(services, log, readiness);
   const listener = createListener(createRequestHandler(dispatcher), listenerOptions(config));
   try {
     // Bootstrap before listening, so no client ever sees a half-applied file.
@@ -104,6 +145,7 @@ export async function startServer(
       onError: (err) => log.warn({ err }, 'retention sweep failed'),
     });
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    readiness.state = 'ready';
     return {
       port,
       tlsPort,
@@ -113,6 +155,8 @@ export async function startServer(
       tlsCert,
       bootstrap,
       async close() {
+        readiness.state = 'stopping';
+        metrics?.stop();
         // Event streams would otherwise hold their connections open through the grace period.
         fanoutHubOf(services).stopAll();
         await listener.close();
@@ -121,6 +165,7 @@ export async function startServer(
       },
     };
   } catch (err) {
+    metrics?.stop();
     await listener.close(0);
     await engine.close();
     throw err;

@@ -29,6 +29,8 @@ export interface Config {
   readonly shardReadBytesPerSec?: number;
   /** On-demand streams split a shard offered more than its write capacity for this long. */
   readonly onDemandScaleUpAfterMs?: number;
+  /** Counting for /metrics, /metrics.json and the console (default on; `false` for benchmarks). */
+  readonly metrics?: boolean;
 }
 
 export const defaultConfig: Config = {

@@ -125,6 +125,44 @@ export const limits = {
   onDemandScaleUpAfterMsDefault: 60_000,
   /** On-demand: a stream is not scaled again within this long of its previous scale-up. */
   onDemandScaleCooldownMs: 1_000,
+  // Metrics, console and CLI tools (src/metrics/*, src/console/*, src/cli/*).
+  /** Seconds of 1-second stream series kept (the console's live charts). */
+  metricsStreamSecondsKept: 600,
+  /** Seconds of 1-second shard series kept (shard-level metrics enabled). */
+  metricsShardSecondsKept: 300,
+  /** Minutes of 1-minute series kept (the last hour, CloudWatch's resolution). */
+  metricsMinutesKept: 60,
+  /** Streams with metrics per process; beyond it the least recently active is dropped. */
+  metricsStreamsMax: 1_000,
+  /** Shards per stream counted (by shard index); higher indexes are not counted per shard. */
+  metricsShardIndexMax: 100_000,
+  /** Shards with time series (enhanced monitoring) per process. */
+  metricsShardSeriesMax: 4_096,
+  /** Consumers per stream with metrics (AWS allows 20, on-demand advantage 50). */
+  metricsConsumersPerStreamMax: 64,
+  /** A stream without any activity for this long loses its metrics (deleted streams go this way). */
+  metricsIdleEvictMs: 3_600_000,
+  /** Partition keys tracked per shard by the heavy-hitters sketch (Space-Saving counters). */
+  hotKeysPerShard: 16,
+  /** Every this long the sketch's counts halve, so it shows the recent window (half-life). */
+  hotKeyHalfLifeMs: 10_000,
+  /** Above this many records/s on a stream, only one record in hotKeySampleEvery feeds the sketch. */
+  hotKeyFullSamplingRecordsPerSecMax: 1_000,
+  hotKeySampleEvery: 8,
+  /** Partition key characters kept in the sketch (longer keys are truncated for display). */
+  hotKeyCharsMax: 256,
+  /** CLI: records per PutRecords batch and its bytes (AWS: 500 and 5 MiB). */
+  cliPutBatchRecordsMax: 500,
+  cliPutBatchBytesMax: 4 * 1024 * 1024,
+  /** CLI tail/replay: GetRecords page size and the idle poll interval. */
+  cliReadPageRecordsMax: 1_000,
+  cliTailPollMs: 1_000,
+  /** CLI: a JSON-lines input line longer than this is refused. */
+  cliInputLineBytesMax: 2 * 1024 * 1024,
+  /** CLI: failed entries of one batch are retried this many times (throttling) before giving up. */
+  cliPutRetriesMax: 10,
+  /** CLI: a request that gets no answer is abandoned after this. */
+  cliRequestTimeoutMs: 30_000,
 } as const;
 
 export const HASH_KEY_MAX = (1n << 128n) - 1n;

@@ -11,6 +11,7 @@ import { encodeSequenceNumber, sequenceNumbersOf, streamTagOf } from '../domain/
 import { logIdOf, type ShardMeta, type StreamMeta } from '../domain/stream-model.js';
 import { InternalFailureException, KinesisError, ResourceInUseException } from '../errors.js';
 import { limits } from '../limits.js';
+import { metricsOf } from '../metrics/metrics.js';
 import { ConsumerStatus, consumerByArn, consumerNotActive } from '../operations/consumer-store.js';
 import type { OpContext, Services } from '../operations/context.js';
 import { endOfShard } from '../operations/get-records.js';
@@ -200,6 +201,12 @@ export class Subscription {
     const encrypted = this.#stream.encryptionType === 'KMS';
     await this.#write(recordsEvent(this.#o.wire, records, seqs, encrypted, tail));
     this.#lastEventMs = Date.now();
+    metricsOf(this.#o.services)?.subscribeEvent(
+      this.#stream,
+      this.#o.consumerArn,
+      records,
+      tail.MillisBehindLatest,
+    );
     this.#o.onEvent?.(records.length);
   }
 

@@ -21,6 +21,7 @@ import {
   ProvisionedThroughputExceededException,
 } from '../errors.js';
 import { limits } from '../limits.js';
+import { metricsOf } from '../metrics/metrics.js';
 import { JSON_CONTENT_TYPE } from '../protocol/codec.js';
 import type { StreamingResult } from '../server/handler.js';
 import type { StoredRecord } from '../storage/engine.js';
@@ -81,6 +82,7 @@ export const getRecords: Handler = async (services, input, ctx) => {
           NextShardIterator: next(nextOffset),
           MillisBehindLatest: caughtUp || last === undefined ? 0 : Math.max(0, ctx.nowMs - last.timestampMs),
         };
+  metricsOf(services)?.getRecords(view.meta, shard.index, records, ctx.nowMs);
   return respond(ctx, view, records, shard.index, tail);
 };
 
@@ -101,8 +103,10 @@ function admitRead(
   if (t === undefined) return undefined;
   const rt = services.streams.runtimes.of(logId);
   const { bytes, calls } = rt.readBuckets(t, nowMs);
-  if (!bytes.hasCredit(nowMs) || !calls.tryTake(1, nowMs))
+  if (!bytes.hasCredit(nowMs) || !calls.tryTake(1, nowMs)) {
+    metricsOf(services)?.readThrottled(view.meta, shardIndex);
     throw new ProvisionedThroughputExceededException(rateExceededMessage(view, shardIndex));
+  }
   return rt;
 }
 

@@ -15,6 +15,7 @@ import {
   ValidationException,
 } from '../errors.js';
 import { limits } from '../limits.js';
+import { metricsOf } from '../metrics/metrics.js';
 import type { AppendRecord } from '../storage/engine.js';
 import type { Handler, Input, OpContext, Services } from './context.js';
 import { noteOnDemandWrites } from './on-demand-scaling.js';
@@ -53,6 +54,7 @@ export const putRecords: Handler = async (services, input, ctx) => {
     const results = await appendGroups(services, view, entries, sizes, groups, ctx.nowMs);
     let failed = 0;
     for (const r of results) if (r.ErrorCode !== undefined) failed++;
+    metricsOf(services)?.putRecords(view.meta, view.router, entries, slots, sizes, results, ctx.nowMs);
     const out: Record<string, unknown> = { FailedRecordCount: failed, Records: results };
     if (view.encrypted) out.EncryptionType = 'KMS';
     return out;
@@ -283,13 +285,16 @@ export async function putOne(
     const only = new Uint32Array(1);
     if (view.meta.mode === 'ON_DEMAND') noteOnDemandWrites(services, view, slot, sizes, only, ctx.nowMs);
     const throughput = throughputOf(services.config);
-    if (throughput !== undefined && admitWrites(rt, throughput, sizes, only, ctx.nowMs) === 0)
+    if (throughput !== undefined && admitWrites(rt, throughput, sizes, only, ctx.nowMs) === 0) {
+      metricsOf(services)?.writeThrottled(view.meta, shard.index, 1);
       throw new ProvisionedThroughputExceededException(rateExceededMessage(view, shard.index));
+    }
     rt.enter();
     try {
       const { firstOffset } = await services.engine.logs.append(logIdOf(view.meta, shard.index), [
         { partitionKey: entry.PartitionKey, data: entry.Data },
       ]);
+      metricsOf(services)?.putRecord(view.meta, shard.index, entry.PartitionKey, sizes[0]!, ctx.nowMs);
       return {
         view,
         shardIndex: shard.index,

@@ -2,13 +2,15 @@
 // position, take-over and rate rules) is an ordinary error response; then the response becomes an
 // event stream served by a fan-out session (src/fanout/subscription.ts).
 
+import type { StreamMeta } from '../domain/stream-model.js';
 import { DryRunOperationException, InvalidArgumentException, ResourceInUseException } from '../errors.js';
 import { fanoutHubOf, heartbeatMsOf, lifetimeMsOf } from '../fanout/fanout-hub.js';
 import { Subscription } from '../fanout/subscription.js';
 import { limits } from '../limits.js';
+import { metricsOf } from '../metrics/metrics.js';
 import type { StreamingResult } from '../server/handler.js';
 import { ConsumerStatus, consumerByArn, creationSecondsOf } from './consumer-store.js';
-import type { Handler, Input, OpContext } from './context.js';
+import type { Handler, Input, OpContext, Services } from './context.js';
 import { startingOffset } from './get-shard-iterator.js';
 import { DRY_RUN_MESSAGE } from './put-records.js';
 import { loadStream, parseShardId, shardNotFound } from './record-path.js';
@@ -46,11 +48,8 @@ export const subscribeToShard: Handler = async (services, input, ctx) => {
   } satisfies Input);
   if (input.DryRun === true) throw new DryRunOperationException(DRY_RUN_MESSAGE);
 
-  const claim = fanoutHubOf(services).claim(
-    consumerArn,
-    shardId,
-    ctx.nowMs,
-    services.config.limits === 'aws',
+  const claim = claimCounted(services, view.meta, consumerArn, () =>
+    fanoutHubOf(services).claim(consumerArn, shardId, ctx.nowMs, services.config.limits === 'aws'),
   );
   const session = new Subscription({
     services,
@@ -68,6 +67,19 @@ export const subscribeToShard: Handler = async (services, input, ctx) => {
   const result: StreamingResult = { streaming: true, run: (_req, res) => session.run(res) };
   return result;
 };
+
+/** Counts SubscribeToShard.Success / RateExceeded (a refused claim) for the consumer's metrics. */
+function claimCounted<T>(services: Services, meta: StreamMeta, consumerArn: string, claim: () => T): T {
+  const m = metricsOf(services);
+  try {
+    const c = claim();
+    m?.subscribe(meta, consumerArn, true);
+    return c;
+  } catch (err) {
+    m?.subscribe(meta, consumerArn, false);
+    throw err;
+  }
+}
 
 function checkStartingPosition(p: StartingPosition, ctx: OpContext): void {
   const needsSeq = p.Type === 'AT_SEQUENCE_NUMBER' || p.Type === 'AFTER_SEQUENCE_NUMBER';

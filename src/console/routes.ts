@@ -1,0 +1,110 @@
+// Plain HTTP GET routes beside the Kinesis API: liveness, readiness, Prometheus metrics, the JSON
+// time series and the web console's static files (shipped as-is in src/console/assets; no build).
+
+import { existsSync, readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { metricsOf } from '../metrics/metrics.js';
+import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../metrics/prometheus.js';
+import { emptyStreamJson, streamJson, summaryJson } from '../metrics/series-json.js';
+import type { Services } from '../operations/context.js';
+import type { Req, Res } from '../server/handler.js';
+
+/** Whether the server takes traffic: false while starting (bootstrap) and once shutdown began. */
+export interface Readiness {
+  state: 'starting' | 'ready' | 'stopping';
+}
+
+const ASSET_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+};
+
+/** The files under /console/ (a fixed list: nothing else on disk is reachable). */
+const ASSETS = ['index.html', 'app.js', 'kinesis.js', 'charts.js', 'views.js', 'style.css'] as const;
+
+/** From dist/src/console/ (built) the assets are found in the source tree; from src/ beside this file. */
+const ASSETS_DIR = [
+  new URL('../../../src/console/assets/', import.meta.url),
+  new URL('./assets/', import.meta.url),
+]
+  .map((u) => fileURLToPath(u))
+  .find((dir) => existsSync(dir));
+
+const cache = new Map<string, Buffer>();
+
+function asset(name: string): Buffer | undefined {
+  let body = cache.get(name);
+  if (body === undefined) {
+    try {
+      if (ASSETS_DIR === undefined) return undefined;
+      body = readFileSync(ASSETS_DIR + name);
+    } catch {
+      return undefined;
+    }
+    cache.set(name, body);
+  }
+  return body;
+}
+
+function send(res: Res, status: number, type: string, body: string | Buffer): true {
+  res.statusCode = status;
+  res.setHeader('Content-Type', type);
+  res.setHeader('Cache-Control', 'no-cache');
+  res.end(body);
+  return true;
+}
+
+const json = (res: Res, status: number, value: unknown): true =>
+  send(res, status, 'application/json', JSON.stringify(value));
+
+export function createRoutes(services: Services, readiness: Readiness): (req: Req, res: Res) => boolean {
+  return (req, res) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q >= 0 ? url.slice(0, q) : url;
+    switch (path) {
+      case '/health':
+      case '/healthz':
+        return json(res, 200, { status: 'ok' });
+      case '/ready':
+      case '/readyz':
+        return json(res, readiness.state === 'ready' ? 200 : 503, { status: readiness.state });
+      case '/metrics': {
+        const m = metricsOf(services);
+        if (m === undefined) return send(res, 404, 'text/plain', 'metrics are disabled (--metrics off)\n');
+        return send(res, 200, PROMETHEUS_CONTENT_TYPE, renderPrometheus(m));
+      }
+      case '/metrics.json':
+        return metricsJson(services, res, new URLSearchParams(q >= 0 ? url.slice(q + 1) : ''));
+      case '/console':
+      case '/console/':
+        return serveAsset(res, 'index.html');
+      default:
+        if (path.startsWith('/console/')) return serveAsset(res, path.slice('/console/'.length));
+        return false;
+    }
+  };
+}
+
+function serveAsset(res: Res, name: string): true {
+  const body = (ASSETS as readonly string[]).includes(name) ? asset(name) : undefined;
+  if (body === undefined) return send(res, 404, 'text/plain', 'not found\n');
+  return send(res, 200, ASSET_TYPES[extname(name)] ?? 'application/octet-stream', body);
+}
+
+function metricsJson(services: Services, res: Res, query: URLSearchParams): true {
+  const m = metricsOf(services);
+  const now = Date.now();
+  const name = query.get('stream');
+  if (name === null) return json(res, 200, summaryJson(m, now));
+  const resolution = query.get('resolution') === '1m' ? '1m' : '1s';
+  const account = query.get('account') ?? services.config.accountId;
+  const region = query.get('region') ?? services.config.region;
+  const sm = m?.find(account, region, name);
+  if (sm === undefined) return json(res, 200, emptyStreamJson(name, account, region, resolution, now));
+  return json(res, 200, streamJson(sm, resolution, now));
+}
