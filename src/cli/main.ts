@@ -1,12 +1,13 @@
-// The `shardline` command. `start` runs the server; more user tools join later.
+// The `shardline` command. `start` runs the server; the user tools (streams, put, tail, replay)
+// are in tools.ts.
 // Every failure a user can cause ends in one line on stderr and a non-zero exit, never a stack.
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { pino } from 'pino';
-import { type RunningServer, startServer } from '../app.js';
+import type { RunningServer } from '../app.js';
 import { type Config, defaultConfig } from '../config.js';
 import { limits } from '../limits.js';
-import { openEngine } from '../storage/open-engine.js';
+import { toolCommands } from './tools.js';
 
 /** An error meant for the user: bin/shardline.js prints its message alone. */
 export class CliError extends Error {
@@ -49,6 +50,7 @@ interface StartOptions {
   tlsCert?: string;
   config?: string;
   logLevel: string;
+  metrics: 'on' | 'off';
 }
 
 function startCommand(): Command {
@@ -92,7 +94,16 @@ function startCommand(): Command {
     .addOption(opt('--tls-key <file>', 'PEM private key (default: self-signed at start)', 'TLS_KEY'))
     .addOption(opt('--tls-cert <file>', 'PEM certificate (default: self-signed at start)', 'TLS_CERT'))
     .addOption(opt('--config <file>', 'bootstrap file (YAML or JSON): streams to create at start', 'CONFIG'))
-    .addOption(opt('--log-level <level>', 'log level', 'LOG_LEVEL').choices(LOG_LEVELS).default(d.logLevel))
+    .addOption(
+      opt('--log-level <level>', 'log level (debug: one line per request)', 'LOG_LEVEL')
+        .choices(LOG_LEVELS)
+        .default(d.logLevel),
+    )
+    .addOption(
+      opt('--metrics <on|off>', 'count metrics for /metrics and the console', 'METRICS')
+        .choices(['on', 'off'])
+        .default('on'),
+    )
     .action(async (opts: StartOptions) => {
       await runStart(configFrom(opts));
     });
@@ -116,6 +127,7 @@ function configFrom(opts: StartOptions): Config {
     ...(opts.tlsCert !== undefined ? { tlsCertFile: opts.tlsCert } : {}),
     ...(opts.config !== undefined ? { bootstrapFile: opts.config } : {}),
     logLevel: opts.logLevel,
+    metrics: opts.metrics !== 'off',
   };
 }
 
@@ -148,6 +160,9 @@ async function runStart(config: Config): Promise<void> {
   const log = pino({ level: config.logLevel });
   let server: RunningServer;
   try {
+    // Loaded here so the user tools start without loading the server.
+    const { startServer } = await import('../app.js');
+    const { openEngine } = await import('../storage/open-engine.js');
     const engine = await openEngine({
       kind: config.storage,
       dataDir: config.dataDir,
@@ -161,6 +176,7 @@ async function runStart(config: Config): Promise<void> {
   log.info(
     {
       endpoint: server.endpoint,
+      console: `${server.endpoint}/console`,
       tlsEndpoint: server.tlsEndpoint,
       storage: config.storage,
       dataDir: config.storage === 'local' ? config.dataDir : undefined,
@@ -208,5 +224,6 @@ export async function main(argv: string[]): Promise<void> {
     .description('Kinesis-compatible streaming server')
     .version(packageVersion())
     .addCommand(startCommand());
+  for (const tool of toolCommands()) program.addCommand(tool);
   await program.parseAsync(argv);
 }
