@@ -44,7 +44,28 @@ export function encodeBody(value: unknown, wire: WireFormat): Buffer {
 /** JSON with blobs as base64 and timestamps as epoch seconds (fraction for milliseconds). */
 export function encodeJson(value: unknown): string {
   if (value === undefined) return '';
-  return JSON.stringify(value, jsonReplacer);
+  // A replacer function takes JSON.stringify off V8's fast path; most answers have no blob or
+  // timestamp at all (PutRecords' 500 results), and for those it changes nothing.
+  return needsReplacer(value, 0) ? JSON.stringify(value, jsonReplacer) : JSON.stringify(value);
+}
+
+/** Beyond this depth the walk stops and the replacer is used (answers are a few levels deep). */
+const PLAIN_WALK_DEPTH_MAX = 16;
+
+/** Whether a value holds a blob or a timestamp anywhere (which only the replacer renders right). */
+function needsReplacer(value: unknown, depth: number): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (value instanceof Uint8Array || value instanceof Date || depth >= PLAIN_WALK_DEPTH_MAX) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (needsReplacer(value[i], depth + 1)) return true;
+    return false;
+  }
+  // Any other toJSON (none in our answers) could return anything: leave it to the replacer path.
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return true;
+  for (const key in value)
+    if (Object.hasOwn(value, key) && needsReplacer((value as Record<string, unknown>)[key], depth + 1))
+      return true;
+  return false;
 }
 
 function jsonReplacer(this: unknown, key: string, value: unknown): unknown {

@@ -86,36 +86,76 @@ function readBlob(value: unknown, wire: Wire): Buffer {
     return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
   }
   if (typeof value === 'string') {
-    if (value.length % 4 !== 0)
-      throw typeError(
-        `'${value}' can not be converted to a Blob: Base64 encoded length is expected a multiple of 4 bytes but found: ${value.length}`,
-      );
-    const buf = Buffer.from(value, 'base64');
-    // Node's decoder skips characters outside the alphabet and stops at inner padding, so a
-    // string is well-formed exactly when it decodes to the full length; only then is the regex
-    // (slow on large blobs) needed, to name the offending character.
-    const pad = value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0;
-    if (buf.length !== (value.length / 4) * 3 - pad || !BASE64_RE.test(value.slice(-4))) {
-      const bad = /[^A-Za-z0-9+/=]|=[^=]/.exec(value);
-      throw typeError(
-        `'${value}' can not be converted to a Blob: Invalid Base64 character: '${bad?.[0]?.[0] ?? '='}'`,
-      );
-    }
-    // Non-canonical trailing bits (e.g. "AB==") decode but do not round-trip.
-    if (!canonicalTail(value, buf, pad))
-      throw typeError(
-        `'${value}' can not be converted to a Blob: Invalid last non-pad Base64 character dectected`,
-      );
-    return buf;
+    const buf = decodeBase64Blob(value);
+    if (buf !== undefined) return buf;
+    throw blobError(value);
   }
   const structural = describeStructural(value);
   if (structural) throw structural;
   throw typeError(`class ${javaClassOf(value)} can not be converted to a Blob`);
 }
 
-function canonicalTail(value: string, buf: Buffer, pad: number): boolean {
-  if (pad === 0) return true;
-  return buf.subarray(buf.length - (3 - pad)).toString('base64') === value.slice(value.length - 4);
+/**
+ * Decodes standard base64 with padding, as Coral accepts it for a blob; undefined when the string
+ * is anything else (blobError then says why). The JSON fast path (fast-json-input.ts) decodes
+ * its own way but judges the text with the same base64TextOk, so both accept exactly the same
+ * strings and produce the same bytes.
+ */
+export function decodeBase64Blob(value: string): Buffer | undefined {
+  if (value.length % 4 !== 0) return undefined;
+  const buf = Buffer.from(value, 'base64');
+  return base64TextOk(value, buf.length) ? buf : undefined;
+}
+
+const EQUALS = 0x3d;
+
+/**
+ * Whether `value` (its length a multiple of 4) is canonical standard base64, given how many bytes
+ * Node's decoder produced from it. Node's decoder skips characters outside the alphabet and stops
+ * at inner padding, so a string is well-formed exactly when it decodes to the full length (the
+ * regex, slow on large blobs, is only needed to name the offending character). Node also accepts
+ * the URL-safe alphabet, which Coral's standard decoder does not. Non-canonical trailing bits
+ * (e.g. "AB==") decode but do not round-trip.
+ */
+export function base64TextOk(value: string, decodedLength: number): boolean {
+  const n = value.length;
+  const pad = n > 0 && value.charCodeAt(n - 1) === EQUALS ? (value.charCodeAt(n - 2) === EQUALS ? 2 : 1) : 0;
+  if (decodedLength !== (n / 4) * 3 - pad) return false;
+  for (let i = Math.max(0, n - 4); i < n - pad; i++) if (sextetOf(value.charCodeAt(i)) < 0) return false;
+  if (value.indexOf('-') >= 0 || value.indexOf('_') >= 0) return false;
+  if (pad === 1) return (sextetOf(value.charCodeAt(n - 2)) & 0x3) === 0;
+  if (pad === 2) return (sextetOf(value.charCodeAt(n - 3)) & 0xf) === 0;
+  return true;
+}
+
+/** The 6-bit value of a standard base64 character, or -1. */
+function sextetOf(c: number): number {
+  if (c >= 0x41 && c <= 0x5a) return c - 0x41;
+  if (c >= 0x61 && c <= 0x7a) return c - 0x61 + 26;
+  if (c >= 0x30 && c <= 0x39) return c - 0x30 + 52;
+  if (c === 0x2b) return 62;
+  if (c === 0x2f) return 63;
+  return -1;
+}
+
+const padOf = (value: string): number => (value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0);
+
+/** Coral's message for a string decodeBase64Blob refused. */
+function blobError(value: string): KinesisError {
+  const prefix = `'${value}' can not be converted to a Blob:`;
+  if (value.length % 4 !== 0)
+    return typeError(
+      `${prefix} Base64 encoded length is expected a multiple of 4 bytes but found: ${value.length}`,
+    );
+  const decodedLength = (value.length / 4) * 3 - padOf(value);
+  const bad = /[^A-Za-z0-9+/=]|=[^=]/.exec(value);
+  if (
+    bad !== null ||
+    Buffer.from(value, 'base64').length !== decodedLength ||
+    !BASE64_RE.test(value.slice(-4))
+  )
+    return typeError(`${prefix} Invalid Base64 character: '${bad?.[0]?.[0] ?? '='}'`);
+  return typeError(`${prefix} Invalid last non-pad Base64 character dectected`);
 }
 
 /** Returns epoch milliseconds. JSON sends epoch seconds (fractional); CBOR sends tag 1 (see above). */

@@ -248,3 +248,18 @@ export function assertValid(input: Record<string, unknown>, shapeName: string): 
   const errors = constraintErrors(input, shapeName);
   if (errors.length > 0) throw new ValidationException(validationMessage(errors));
 }
+
+/**
+ * Whether a string meets every constraint of its shape (enum, pattern, length in code points),
+ * i.e. checkValue would report nothing. Allocation-free, for the JSON fast path.
+ */
+export function stringSatisfies(value: string, shape: Shape): boolean {
+  if (shape.enum && !shape.enum.includes(value)) return false;
+  if (shape.pattern && !patternOf(shape.pattern).test(value)) return false;
+  return lengthWithin(codePointLength(value), shape);
+}
+
+/** Whether a length (code points, bytes or items) is within the shape's min/max. */
+export function lengthWithin(length: number, shape: Shape): boolean {
+  return (shape.min === undefined || length >= shape.min) && (shape.max === undefined || length <= shape.max);
+}
