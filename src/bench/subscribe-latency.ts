@@ -152,6 +152,7 @@ export async function runSubscribeLatency(o: Options): Promise<Record<string, un
   producer.on('error', () => undefined);
   let putOk = 0;
   let inflight = 0;
+  const ackLatencies: number[] = [];
   const tStart = performance.now();
   const interval = 1000 / o.rate;
   for (let seq = 0; seq < total; ) {
@@ -163,12 +164,16 @@ export async function runSubscribeLatency(o: Options): Promise<Record<string, un
       payload.writeUInt32LE(MAGIC, 12);
       inflight++;
       seq++;
+      const sentAt = performance.now();
       call(producer, 'PutRecord', {
         StreamName: name,
         PartitionKey: randomBytes(8).toString('hex'),
         Data: payload.toString('base64'),
       })
-        .then(() => putOk++)
+        .then(() => {
+          putOk++;
+          ackLatencies.push(performance.now() - sentAt);
+        })
         .catch(() => undefined)
         .finally(() => inflight--);
     }
@@ -187,6 +192,7 @@ export async function runSubscribeLatency(o: Options): Promise<Record<string, un
   producer.close();
   session.close();
   latencies.sort((a, b) => a - b);
+  ackLatencies.sort((a, b) => a - b);
   const r2 = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
   return {
     scenario: 'subscribe-to-shard-latency',
@@ -201,6 +207,8 @@ export async function runSubscribeLatency(o: Options): Promise<Record<string, un
     p50Ms: r2(percentile(latencies, 50)),
     p99Ms: r2(percentile(latencies, 99)),
     maxMs: r2(latencies.at(-1) ?? null),
+    putAckP50Ms: r2(percentile(ackLatencies, 50)),
+    putAckP99Ms: r2(percentile(ackLatencies, 99)),
   };
 }
 

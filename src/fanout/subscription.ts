@@ -69,6 +69,9 @@ export class Subscription {
   readonly #tag: number;
   #lastEventMs = 0;
   #lastRefreshMs = 0;
+  /** Arrival time of the newest record read so far: log timestamps never decrease, so once it is
+   * inside retention every later record is too and reads can skip the retention lookup. */
+  #lastReadTimestampMs = Number.NEGATIVE_INFINITY;
 
   constructor(options: SubscriptionOptions) {
     this.#o = options;
@@ -156,7 +159,7 @@ export class Subscription {
         closedEnd === undefined ? Number.MAX_SAFE_INTEGER : Math.max(1, closedEnd - this.#offset),
       ),
       maxBytes,
-      minTimestampMs: retentionCutoffMs(this.#o.services, this.#stream, now),
+      ...this.#retentionFilter(now),
     });
     const { records, nextOffset, endOffset } = result;
     const last = records.at(-1);
@@ -165,6 +168,7 @@ export class Subscription {
       this.#offset = Math.max(this.#offset, nextOffset);
       return 'idle';
     }
+    this.#lastReadTimestampMs = last.timestampMs;
     this.#budget?.spend(recordBytes(records), Date.now());
     this.#offset = nextOffset;
     this.#continuation = encodeSequenceNumber(this.#tag, this.#shard.index, last.offset);
@@ -174,6 +178,16 @@ export class Subscription {
     await this.#sendEvent(records, sequenceNumbersOf(this.#tag, this.#shard.index, records), tail);
     if (ended) this.#stop('shard-end');
     return 'sent';
+  }
+
+  /**
+   * The retention cutoff for a read, or nothing when the last record read is already inside it. The
+   * cutoff makes the local engine look up the first retained offset (a disk read when the retained
+   * range starts before its in-memory tail), which would otherwise happen on every wake-up.
+   */
+  #retentionFilter(nowMs: number): { minTimestampMs?: number } {
+    const cutoff = retentionCutoffMs(this.#o.services, this.#stream, nowMs);
+    return this.#lastReadTimestampMs >= cutoff ? {} : { minTimestampMs: cutoff };
   }
 
   /** At the end of a closed, fully read shard: the last event carries ChildShards, then the stream ends. */
