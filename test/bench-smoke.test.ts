@@ -31,6 +31,8 @@ describe('npm run bench --quick (Shardline only)', () => {
       '0.25',
       '--rate',
       '50',
+      '--efo-rate',
+      '50',
       '--out',
       outDir,
       '--quiet',
@@ -82,6 +84,9 @@ describe('npm run bench --quick (Shardline only)', () => {
     assert.ok((efo.details.deliveries as number) > 0);
     assert.equal(efo.metrics.lost, 0);
     assert.equal(efo.metrics.duplicates, 0);
+    const fanout = resultOf('fanout-throughput');
+    assert.deepEqual(fanout.errors, {});
+    assert.ok((fanout.details.records as number) >= (fanout.details.prefillRecords as number) * 4);
   });
 
   it('samples server CPU and memory and writes the JSON results', () => {

@@ -27,7 +27,7 @@ const EMPTY_READS_MAX = 3;
 /** Kinesis asks clients to back off on throttling; so do we. */
 const BACKOFF_MS = 200;
 
-interface Prefill {
+export interface Prefill {
   readonly perShard: Map<string, number>;
   /** Records the prefill aimed for; fewer when the time bound cut it short. */
   readonly target: number;
@@ -36,7 +36,7 @@ interface Prefill {
   readonly errors: Record<string, number>;
 }
 
-async function prefill(
+export async function prefill(
   env: ScenarioEnv,
   stream: string,
   shards: { ShardId: string; start: string }[],

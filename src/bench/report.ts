@@ -7,7 +7,7 @@ export interface TargetRun {
   readonly command: string | null;
   readonly startupMs: number | null;
   readonly error?: string;
-  readonly results: (ScenarioResult | { scenario: string; target: string; error: string })[];
+  readonly results: (ScenarioResult | { scenario: string; target: string; error: string; skipped?: true })[];
 }
 
 const isResult = (r: TargetRun['results'][number] | undefined): r is ScenarioResult => !!r && !('error' in r);
@@ -90,7 +90,8 @@ export function renderTable(runs: readonly TargetRun[], scenarios: readonly Scen
     }
     byTarget.forEach((x, i) => {
       const name = runs[i]?.target ?? '?';
-      if (x && 'error' in x) notes.push(`${scenario.id} on ${name}: ERROR ${x.error}`);
+      if (x && 'error' in x && 'skipped' in x) notes.push(`${scenario.id} on ${name}: skipped (${x.error})`);
+      else if (x && 'error' in x) notes.push(`${scenario.id} on ${name}: ERROR ${x.error}`);
       else if (isResult(x) && x.interrupted)
         notes.push(`${scenario.id} on ${name}: interrupted (partial figures)`);
       else if (isResult(x) && Object.keys(x.errors).length > 0)

@@ -21,6 +21,7 @@ import {
   type RunningTarget,
   startTarget,
   TARGET_NAMES,
+  TARGETS_WITH_FANOUT,
   type TargetName,
 } from './targets.js';
 
@@ -33,6 +34,7 @@ export interface BenchOptions {
   readonly recordBytes: number;
   readonly prefillMiB: number;
   readonly putGetRate: number;
+  readonly fanoutRate: number;
   readonly pollMs: number;
   readonly graceMs: number;
   readonly outDir: string;
@@ -57,14 +59,15 @@ const USAGE = `usage: npm run bench -- [options]     (or: node dist/src/bench/ru
 
   --targets LIST      comma-separated, from: ${TARGET_NAMES.join(', ')} (default: all)
   --scenarios LIST    comma-separated, from: ${ALL_SCENARIOS.map((s) => s.id).join(', ')}
-                      (default: all but subscribe-to-shard-latency)
+                      (default: all; fan-out workloads skip targets without SubscribeToShard)
   --duration S        measured seconds per scenario (default 10)
   --warmup S          unmeasured seconds before closed-loop scenarios (default 1)
   --quick             smoke run: 1 s per scenario, 0.2 s warm-up, 1 MiB prefill
   --shards N          shards per stream (default 4)
   --record-bytes B    payload bytes per record (default 1024)
   --prefill-mib M     get-records-drain: MiB per shard (default 8)
-  --rate R            put-get / subscribe latency: PutRecord per second (default 200)
+  --rate R            put-get-latency: PutRecord per second (default 200)
+  --efo-rate R        subscribe-to-shard-latency: PutRecord per second (default 1000)
   --poll-ms MS        put-get-latency: GetRecords period per shard (default 20)
   --cpu-prof          profile the Shardline child (node --cpu-prof) and summarize the top frames
   --out DIR           where JSON results, logs and profiles go (default .bench)
@@ -85,6 +88,7 @@ export function parseBenchArgs(argv: readonly string[], root = projectRoot()): B
       'record-bytes': { type: 'string', default: '1024' },
       'prefill-mib': { type: 'string' },
       rate: { type: 'string', default: '200' },
+      'efo-rate': { type: 'string', default: '1000' },
       'poll-ms': { type: 'string', default: '20' },
       'cpu-prof': { type: 'boolean', default: false },
       out: { type: 'string' },
@@ -127,6 +131,7 @@ export function parseBenchArgs(argv: readonly string[], root = projectRoot()): B
     recordBytes: Math.floor(num('record-bytes', values['record-bytes'], 1024, 16, 1024 * 1024)),
     prefillMiB: num('prefill-mib', values['prefill-mib'], quick ? 1 : 8, 0.01, 256),
     putGetRate: num('rate', values.rate, 200, 1, 10_000),
+    fanoutRate: num('efo-rate', values['efo-rate'], 1000, 1, 10_000),
     pollMs: num('poll-ms', values['poll-ms'], 20, 0, 10_000),
     graceMs: quick ? 1000 : 3000,
     outDir: resolve(root, values.out ?? '.bench'),
@@ -160,6 +165,7 @@ async function runScenario(
     recordBytes: options.recordBytes,
     prefillMiB: options.prefillMiB,
     putGetRate: options.putGetRate,
+    fanoutRate: options.fanoutRate,
     pollMs: options.pollMs,
     graceMs: options.graceMs,
     signal,
@@ -253,6 +259,12 @@ export async function runBench(
     try {
       for (const scenario of scenarios) {
         if (signal.aborted) break;
+        if (scenario.requires === 'fanout' && !TARGETS_WITH_FANOUT.includes(name)) {
+          const error = `${name} has no enhanced fan-out`;
+          run.results.push({ scenario: scenario.id, target: name, error, skipped: true });
+          log(`${name}: ${scenario.id} skipped (${error})`);
+          continue;
+        }
         log(`${name}: ${scenario.title}`);
         const result = await runScenario(scenario, target, options, runId, signal, log);
         run.results.push(result);

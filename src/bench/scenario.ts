@@ -25,6 +25,8 @@ export interface ScenarioEnv {
   /** put→get: records produced per second and the per-shard poll period. */
   readonly putGetRate: number;
   readonly pollMs: number;
+  /** subscribe-to-shard-latency: records produced per second (the 1,000/s by default). */
+  readonly fanoutRate: number;
   /** put→get: how long to wait for stragglers once producing stopped. */
   readonly graceMs: number;
   readonly signal: AbortSignal;
@@ -57,6 +59,8 @@ export interface Scenario {
   /** Sockets the client needs (concurrency plus setup calls). */
   readonly sockets: (env: { shards: number }) => number;
   readonly metrics: readonly MetricSpec[];
+  /** A server feature the workload needs; targets without it are skipped (see targets.ts). */
+  readonly requires?: 'fanout';
   run(env: ScenarioEnv): Promise<Omit<ScenarioResult, 'scenario' | 'target' | 'startedAt'>>;
 }
 

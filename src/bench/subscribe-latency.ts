@@ -6,8 +6,9 @@
 // shard over raw HTTP/2; each payload carries its send time and a sequence number, so each
 // consumer measures latency, losses and duplicates. Prints one JSON object.
 //
-// Not yet a Scenario in src/bench/scenarios.ts (owned by the bench harness): ScenarioEnv has no
-// endpoint for the HTTP/2 subscriptions. Wiring it in needs `endpoint` added to ScenarioEnv.
+// `npm run bench` runs it as the subscribe-to-shard-latency workload (src/bench/subscribe-to-shard.ts).
+// Production stops once the window has passed, so a slow server reports a lower achieved rate
+// instead of stretching the run; lost = acknowledged but never delivered within 5 s after.
 import { randomBytes } from 'node:crypto';
 import http2 from 'node:http2';
 import { performance } from 'node:perf_hooks';
@@ -17,7 +18,10 @@ import { MessageSplitter } from '../protocol/event-stream.js';
 
 const MAGIC = 0x6b626e63;
 const HEADER_BYTES = 16;
-const AUTH =
+const ESTABLISH_WAIT_MS = 10_000;
+const PRODUCE_OVERRUN_MS = 1_000;
+const INFLIGHT_WAIT_MS = 30_000;
+export const AUTH =
   'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLEBENCH/20260101/us-east-1/kinesis/aws4_request, ' +
   'SignedHeaders=host;x-amz-date, Signature=0';
 
@@ -30,7 +34,7 @@ interface Options {
   readonly recordBytes: number;
 }
 
-function call(
+export function call(
   session: http2.ClientHttp2Session,
   op: string,
   body: unknown,
@@ -100,6 +104,7 @@ export async function runSubscribeLatency(o: Options): Promise<Record<string, un
   const perConsumer = consumerArns.map(() => ({ seen: new Uint8Array(total), received: 0, duplicates: 0 }));
   const latencies: number[] = [];
   const subs: http2.ClientHttp2Stream[] = [];
+  const established: Promise<void>[] = [];
   // One HTTP/2 connection per consumer, as separate applications would have.
   const consumerSessions = consumerArns.map(() => http2.connect(o.endpoint));
   for (const [ci, arn] of consumerArns.entries()) {
@@ -123,9 +128,16 @@ export async function runSubscribeLatency(o: Options): Promise<Record<string, un
         }),
       );
       const splitter = new MessageSplitter();
+      let onFirst: () => void = () => undefined;
+      established.push(
+        new Promise<void>((resolve) => {
+          onFirst = resolve;
+        }),
+      );
       const tally = perConsumer[ci] as (typeof perConsumer)[number];
       req.on('data', (chunk: Buffer) => {
         const now = performance.now();
+        onFirst();
         for (const m of splitter.push(chunk)) {
           if (m.headers[':event-type']?.value !== 'SubscribeToShardEvent') continue;
           const p = JSON.parse(m.payload.toString()) as { Records: { Data: string }[] };
@@ -145,7 +157,9 @@ export async function runSubscribeLatency(o: Options): Promise<Record<string, un
       subs.push(req);
     }
   }
-  await sleep(300); // subscriptions established before producing (LATEST)
+  // Every subscription has its initial-response before producing (LATEST), within a bound.
+  await Promise.race([Promise.all(established), sleep(ESTABLISH_WAIT_MS)]);
+  await sleep(50);
 
   const filler = randomBytes(Math.max(o.recordBytes, HEADER_BYTES));
   const producer = http2.connect(o.endpoint);
@@ -155,7 +169,9 @@ export async function runSubscribeLatency(o: Options): Promise<Record<string, un
   const ackLatencies: number[] = [];
   const tStart = performance.now();
   const interval = 1000 / o.rate;
-  for (let seq = 0; seq < total; ) {
+  // A server too slow for the rate does not stretch the run: production stops after the window.
+  const stopAt = tStart + o.seconds * 1000 + PRODUCE_OVERRUN_MS;
+  for (let seq = 0; seq < total && performance.now() < stopAt; ) {
     const due = Math.min(total, Math.floor((performance.now() - tStart) / interval) + 1);
     while (seq < due && inflight < 256) {
       const payload = Buffer.from(filler);
@@ -179,7 +195,8 @@ export async function runSubscribeLatency(o: Options): Promise<Record<string, un
     }
     await sleep(Math.max(1, tStart + seq * interval - performance.now()));
   }
-  while (inflight > 0) await sleep(2);
+  const inflightDeadline = performance.now() + INFLIGHT_WAIT_MS;
+  while (inflight > 0 && performance.now() < inflightDeadline) await sleep(2);
   const producedS = (performance.now() - tStart) / 1000;
   const deadline = performance.now() + 5_000;
   while (perConsumer.some((t) => t.received < putOk) && performance.now() < deadline) await sleep(20);

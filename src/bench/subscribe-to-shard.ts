@@ -13,6 +13,7 @@ export const subscribeToShardScenario: Scenario = {
   id: 'subscribe-to-shard-latency',
   title: 'put→event latency, SubscribeToShard (2 consumers)',
   sockets: () => 2,
+  requires: 'fanout',
   metrics: [
     { key: 'p50Ms', label: 'put→event p50 ms', better: 'lower' },
     { key: 'p99Ms', label: 'put→event p99 ms', better: 'lower' },
@@ -26,7 +27,7 @@ export const subscribeToShardScenario: Scenario = {
     const t0 = performance.now();
     const work = runSubscribeLatency({
       endpoint: env.endpoint,
-      rate: env.putGetRate,
+      rate: env.fanoutRate,
       shards: env.shards,
       consumers: CONSUMERS,
       seconds: env.durationS,

@@ -14,6 +14,9 @@ import { KinesisHttpClient } from './kinesis-http-client.js';
 export const TARGET_NAMES = ['shardline', 'kinesalite', 'kinesis-local'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
+/** Targets that serve SubscribeToShard (enhanced fan-out); kinesalite has none (it answers h2c with a protocol error). */
+export const TARGETS_WITH_FANOUT: readonly TargetName[] = ['shardline', 'kinesis-local'];
+
 export function isTargetName(name: string): name is TargetName {
   return (TARGET_NAMES as readonly string[]).includes(name);
 }

@@ -178,6 +178,17 @@ describe('event-stream: corrupt and truncated frames', () => {
       assert.deepEqual(got, ['{"a":1}', 'x', '{"a":1}']);
       assert.equal(splitter.pendingBytes, 0);
     }
+    const big = encodeMessage({}, Buffer.alloc(1024 * 1024 + 5, 7));
+    const two = Buffer.concat([big, good, big]);
+    const splitter = new MessageSplitter();
+    const sizes: number[] = [];
+    for (let i = 0; i < two.length; i += 16_384)
+      for (const m of splitter.push(two.subarray(i, i + 16_384))) {
+        assert.ok(m.payload.every((b) => b === 7) || m.payload.toString() === '{"a":1}');
+        sizes.push(m.payload.length);
+      }
+    assert.deepEqual(sizes, [1024 * 1024 + 5, 7, 1024 * 1024 + 5]);
+    assert.equal(splitter.pendingBytes, 0);
     const corrupt = Buffer.from(good);
     corrupt[9] = (corrupt[9] as number) ^ 1;
     assert.throws(() => new MessageSplitter().push(corrupt), /prelude CRC/);

@@ -241,31 +241,64 @@ function decodeHeaders(buf: Buffer): Headers {
 
 /**
  * Splits a byte stream into messages as chunks arrive. Holds at most one partial message
- * (bounded by MESSAGE_BYTES_MAX); a corrupt prelude stops it for good.
+ * (bounded by MESSAGE_BYTES_MAX); a corrupt prelude stops it for good. Chunks of a partial message
+ * are kept as a list and joined once the message is complete, so a 1 MiB event arriving in 16 KiB
+ * DATA frames is copied once, not once per frame. It keeps views of the pushed chunks: callers must
+ * not reuse a chunk's memory after pushing it (stream 'data' chunks are never reused).
  */
 export class MessageSplitter {
-  #pending: Buffer = Buffer.alloc(0);
+  #chunks: Buffer[] = [];
+  #bytes = 0;
+  /** Length of the message being collected, once its prelude has been checked. */
+  #need = 0;
 
   /** Returns the complete messages now available, decoded. */
   push(chunk: Uint8Array): Message[] {
-    this.#pending = this.#pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.#pending, chunk]);
+    if (chunk.byteLength > 0) {
+      this.#chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      this.#bytes += chunk.byteLength;
+    }
     const out: Message[] = [];
-    while (this.#pending.length >= PRELUDE_BYTES) {
-      const total = this.#pending.readUInt32BE(0);
-      if (this.#pending.readUInt32BE(8) !== crc32(this.#pending.subarray(0, 8)))
-        throw new EventStreamError('prelude CRC mismatch');
-      if (total < MESSAGE_OVERHEAD_BYTES || total > MESSAGE_BYTES_MAX)
-        throw new EventStreamError(`message length ${total} out of bounds`);
-      if (this.#pending.length < total) break;
-      out.push(decodeMessage(this.#pending.subarray(0, total)));
-      this.#pending = this.#pending.subarray(total);
+    for (;;) {
+      if (this.#need === 0) {
+        if (this.#bytes < PRELUDE_BYTES) break;
+        const prelude = this.#peek(PRELUDE_BYTES);
+        const total = prelude.readUInt32BE(0);
+        if (prelude.readUInt32BE(8) !== crc32(prelude.subarray(0, 8)))
+          throw new EventStreamError('prelude CRC mismatch');
+        if (total < MESSAGE_OVERHEAD_BYTES || total > MESSAGE_BYTES_MAX)
+          throw new EventStreamError(`message length ${total} out of bounds`);
+        this.#need = total;
+      }
+      if (this.#bytes < this.#need) break;
+      const whole = this.#peek(this.#need);
+      this.#consume(this.#need);
+      this.#need = 0;
+      out.push(decodeMessage(whole));
     }
     return out;
   }
 
+  /** The first `n` held bytes as one buffer (joins the chunks that hold them; n ≤ held bytes). */
+  #peek(n: number): Buffer {
+    const first = this.#chunks[0] as Buffer;
+    if (first.length >= n) return first.subarray(0, n);
+    const joined = Buffer.concat(this.#chunks, this.#bytes);
+    this.#chunks = [joined];
+    return joined.subarray(0, n);
+  }
+
+  #consume(n: number): void {
+    // #peek(n) left the first n bytes in the first chunk.
+    const first = this.#chunks[0] as Buffer;
+    if (first.length === n) this.#chunks.shift();
+    else this.#chunks[0] = first.subarray(n);
+    this.#bytes -= n;
+  }
+
   /** Bytes of an incomplete message still held. */
   get pendingBytes(): number {
-    return this.#pending.length;
+    return this.#bytes;
   }
 }
 
