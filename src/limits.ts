@@ -163,6 +163,8 @@ export const limits = {
   cliPutRetriesMax: 10,
   /** CLI: a request that gets no answer is abandoned after this. */
   cliRequestTimeoutMs: 30_000,
+  /** Metadata entries the local engine keeps in memory after reading them (its SQLite file is exclusive to the process). */
+  metaReadCacheEntriesMax: 16_384,
 } as const;
 
 export const HASH_KEY_MAX = (1n << 128n) - 1n;

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { limits } from '../../limits.js';
 import type { Durability, KvEntry, MetaStore } from '../engine.js';
 import { prefixUpperBound } from '../key-order.js';
 import { checkRevision } from '../revision-check.js';
@@ -22,6 +23,11 @@ interface Row {
  * bucket's sequence), so a key deleted and created again never repeats an old revision. The
  * database is opened in exclusive locking mode: a second process on the same data directory fails
  * at open instead of corrupting it.
+ *
+ * Because no other process can write the file, entries read or written here are kept in a bounded
+ * in-memory map and `get` answers from it (the record path reads its stream entry on every
+ * request). Every write goes to SQLite first and updates the map only once it committed; a failed
+ * write drops the key from the map, so the next read goes back to the file.
  */
 export class SqliteMetaStore implements MetaStore {
   readonly #db: Database.Database;
@@ -35,8 +41,12 @@ export class SqliteMetaStore implements MetaStore {
     (key: string, value: string, expected: number | null | undefined) => number
   >;
   readonly #del: Database.Transaction<(key: string, expected: number | undefined) => void>;
+  /** key → its entry, or null when known to be absent. Insertion order: oldest first out. */
+  readonly #cache = new Map<string, KvEntry | null>();
+  readonly #cacheMax: number;
 
-  constructor(file: string, durability: Durability) {
+  constructor(file: string, durability: Durability, cacheEntriesMax: number = limits.metaReadCacheEntriesMax) {
+    this.#cacheMax = cacheEntriesMax;
     const db = new Database(file, { timeout: lockWaitMs });
     this.#db = db;
     db.pragma('locking_mode = EXCLUSIVE');
@@ -73,15 +83,39 @@ export class SqliteMetaStore implements MetaStore {
   }
 
   async get(key: string): Promise<KvEntry | undefined> {
-    return this.#get.get(key);
+    const cached = this.#cache.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const row = this.#get.get(key);
+    this.#remember(key, row === undefined ? null : Object.freeze({ ...row }));
+    return row;
   }
 
   async put(key: string, value: string, expectedRevision?: number | null): Promise<number> {
-    return this.#put.immediate(key, value, expectedRevision);
+    try {
+      const revision = this.#put.immediate(key, value, expectedRevision);
+      this.#remember(key, Object.freeze({ key, value, revision }));
+      return revision;
+    } catch (err) {
+      this.#cache.delete(key);
+      throw err;
+    }
   }
 
   async delete(key: string, expectedRevision?: number): Promise<void> {
-    this.#del.immediate(key, expectedRevision);
+    try {
+      this.#del.immediate(key, expectedRevision);
+      this.#remember(key, null);
+    } catch (err) {
+      this.#cache.delete(key);
+      throw err;
+    }
+  }
+
+  #remember(key: string, entry: KvEntry | null): void {
+    if (this.#cacheMax <= 0) return;
+    this.#cache.delete(key);
+    if (this.#cache.size >= this.#cacheMax) this.#cache.delete(this.#cache.keys().next().value as string);
+    this.#cache.set(key, entry);
   }
 
   async list(prefix: string): Promise<KvEntry[]> {
