@@ -29,6 +29,9 @@ export class Series {
   #curMin = -1;
   /** Epoch minute of the newest completed minute point. */
   #lastMin = -1;
+  /** The first second / minute ever written: older slots hold no data. */
+  #firstSec = -1;
+  #firstMin = -1;
 
   constructor(kinds: readonly FieldKind[], secondsKept: number, minutesKept: number) {
     this.#kinds = kinds;
@@ -47,6 +50,7 @@ export class Series {
   /** Records the values of second `sec` (seconds since the epoch); earlier seconds are final. */
   push(sec: number, values: Float64Array): void {
     if (sec <= this.#lastSec) return;
+    if (this.#firstSec < 0) this.#firstSec = sec;
     this.#fillSeconds(sec);
     const base = (sec % this.#secKept) * this.#n;
     for (let f = 0; f < this.#n; f++) this.#sec[base + f] = values[f]!;
@@ -63,7 +67,7 @@ export class Series {
     for (let f = 0; f < this.#n; f++) values.push(new Array(count));
     for (let i = 0; i < count; i++) {
       const sec = start + i;
-      const have = sec <= this.#lastSec && sec > this.#lastSec - this.#secKept;
+      const have = sec >= this.#firstSec && sec <= this.#lastSec && sec > this.#lastSec - this.#secKept;
       const base = (sec % this.#secKept) * this.#n;
       for (let f = 0; f < this.#n; f++)
         values[f]![i] = have ? nullIfNaN(this.#sec[base + f]!) : this.#empty(f);
@@ -106,6 +110,7 @@ export class Series {
 
   #closeMinute(): void {
     const minute = this.#curMin;
+    if (this.#firstMin < 0) this.#firstMin = minute;
     const from = this.#lastMin < 0 ? minute : Math.max(this.#lastMin + 1, minute - this.#minKept + 1);
     for (let m = from; m <= minute; m++) {
       const base = (m % this.#minKept) * this.#n;
@@ -125,7 +130,7 @@ export class Series {
     for (let i = 0; i < count; i++) {
       const m = start + i;
       const current = m === this.#curMin;
-      const have = !current && m <= this.#lastMin && m > this.#lastMin - this.#minKept;
+      const have = !current && m >= this.#firstMin && m <= this.#lastMin && m > this.#lastMin - this.#minKept;
       const base = (m % this.#minKept) * this.#n;
       for (let f = 0; f < this.#n; f++) {
         if (current) values[f]![i] = nullIfNaN(this.#minuteAcc[f]!);
