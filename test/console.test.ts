@@ -2,6 +2,7 @@
 // list, a stream page (shards, lineage, charts, hot keys after enabling shard-level metrics) and
 // the record browser (TRIM_HORIZON, text / JSON / hex). SHARDLINE_SCREENSHOTS=1 refreshes
 // docs/screenshots/*.png.
+// biome-ignore-all lint/performance/useDomNodeTextContent: these are Playwright locators (rendered text), not DOM nodes.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -117,7 +118,9 @@ describe('web console', { skip }, () => {
     );
     await page.click(`a:text-is("${name}")`);
     await page.locator('h1', { hasText: name }).waitFor();
-    const shardTable = page.locator('table', { has: page.locator('caption', { hasText: /^\d+ shards? \(open/ }) });
+    const shardTable = page.locator('table', {
+      has: page.locator('caption', { hasText: /^\d+ shards? \(open/ }),
+    });
     await waitFor(
       async () => ((await shardTable.locator('tbody tr').count()) === 4 ? true : undefined),
       8_000,
