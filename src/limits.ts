@@ -96,6 +96,9 @@ export const limits = {
   subscribeCallMemoryEntriesMax: 100_000,
   /** A session that was ended but whose client does not read its last bytes is cut after this. */
   subscriptionEndGraceMs: 10_000,
+  /** Batches kept for the other sessions of a shard at the same position (src/fanout/shared-reads.ts). */
+  fanoutSharedReadBytesMax: 128 * 1024 * 1024,
+  fanoutSharedReadEntriesMax: 4_096,
   // Record path (src/operations/record-path.ts, retention-sweeper.ts).
   /** Parsed stream views cached per process (revalidated by metadata revision on every request). */
   streamViewCacheEntriesMax: 4096,

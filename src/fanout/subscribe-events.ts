@@ -5,8 +5,15 @@
 import type { KinesisError } from '../errors.js';
 import { encodeGetRecordsJson, type GetRecordsTail } from '../operations/records-json.js';
 import { CBOR_CONTENT_TYPE, encodeBody, JSON_CONTENT_TYPE, type WireFormat } from '../protocol/codec.js';
-import { encodeMessage, eventHeaders, exceptionMessage } from '../protocol/event-stream.js';
+import {
+  encodeMessage,
+  encodeMessageHead,
+  eventHeaders,
+  exceptionMessage,
+  finishMessage,
+} from '../protocol/event-stream.js';
 import type { StoredRecord } from '../storage/engine.js';
+import type { SharedBatch } from './shared-reads.js';
 
 const contentTypeOf = (wire: WireFormat): string => (wire === 'json' ? JSON_CONTENT_TYPE : CBOR_CONTENT_TYPE);
 
@@ -64,6 +71,40 @@ export function recordsEvent(
     'cbor',
   );
   return encodeMessage(headerBlocks.cbor.event, payload);
+}
+
+/**
+ * A records event from a batch shared by the sessions at the same position: the JSON rendering of
+ * the records, and the message head with its running CRC, are made once per batch (per encryption
+ * rendering and tail length); each session adds only its tail and the final CRC. Returns the
+ * message as parts to write in order, and the bytes the batch's held renderings grew by.
+ */
+export function sharedRecordsEvent(
+  wire: WireFormat,
+  batch: SharedBatch,
+  encrypted: boolean,
+  tail: EventTail,
+): { parts: Buffer[]; grewBytes: number } {
+  if (wire !== 'json')
+    return {
+      parts: [recordsEvent(wire, batch.records, batch.sequenceNumbers, encrypted, tail)],
+      grewBytes: 0,
+    };
+  const rest = Buffer.from(`,${JSON.stringify(tail).slice(1)}`, 'utf8');
+  const headKey = `${encrypted ? 'KMS' : 'NONE'}|${rest.length}`;
+  let head = batch.heads.get(headKey);
+  let grewBytes = 0;
+  if (head === undefined) {
+    // `{"Records":[…]` (the rendering without its tail); the session's tail keys follow.
+    const whole = encodeGetRecordsJson(batch.records, batch.sequenceNumbers, encrypted ? 'KMS' : undefined, {
+      MillisBehindLatest: 0,
+    });
+    const prefix = whole.subarray(0, whole.lastIndexOf(',"MillisBehindLatest":'));
+    head = encodeMessageHead(headerBlocks.json.event, prefix, rest.length);
+    batch.heads.set(headKey, head);
+    grewBytes = head.head.length;
+  }
+  return { parts: [head.head, finishMessage(head, rest)], grewBytes };
 }
 
 /** A modeled error mid-stream; the stream ends after it. */

@@ -26,7 +26,14 @@ import { EVENT_STREAM_CONTENT_TYPE } from '../protocol/event-stream.js';
 import type { Res } from '../server/handler.js';
 import { LogNotFoundError, type StoredRecord } from '../storage/engine.js';
 import type { Claim, StopReason } from './fanout-hub.js';
-import { type EventTail, exceptionEvent, initialResponse, recordsEvent } from './subscribe-events.js';
+import { SharedReads, sharedReadsOf } from './shared-reads.js';
+import {
+  type EventTail,
+  exceptionEvent,
+  initialResponse,
+  recordsEvent,
+  sharedRecordsEvent,
+} from './subscribe-events.js';
 import { ThroughputBudget } from './throughput-budget.js';
 
 export interface SubscriptionOptions {
@@ -72,6 +79,8 @@ export class Subscription {
   /** Arrival time of the newest record read so far: log timestamps never decrease, so once it is
    * inside retention every later record is too and reads can skip the retention lookup. */
   #lastReadTimestampMs = Number.NEGATIVE_INFINITY;
+  /** The log's end as last announced by onAppend (a shared batch's endOffset may be older). */
+  #knownEndOffset = 0;
 
   constructor(options: SubscriptionOptions) {
     this.#o = options;
@@ -103,7 +112,10 @@ export class Subscription {
     res.on('close', () => this.#stop('closed'));
     claim.onStop = (reason) => this.#stop(reason);
     if (claim.stopped) this.#stop(claim.stopped);
-    const unsubscribe = services.engine.logs.onAppend(this.#logId, () => this.#wake());
+    const unsubscribe = services.engine.logs.onAppend(this.#logId, (endOffset) => {
+      if (endOffset > this.#knownEndOffset) this.#knownEndOffset = endOffset;
+      this.#wake();
+    });
     const lifetime = setTimeout(() => this.#stop('lifetime'), lifetimeMs);
     this.#lastRefreshMs = Date.now();
     try {
@@ -153,21 +165,38 @@ export class Subscription {
     }
     this.#dirty = false;
     const closedEnd = this.#shard.closedEndOffset;
-    const result = await this.#o.services.engine.logs.read(this.#logId, this.#offset, {
-      maxRecords: Math.min(
-        limits.subscriptionEventRecordsMax,
-        closedEnd === undefined ? Number.MAX_SAFE_INTEGER : Math.max(1, closedEnd - this.#offset),
-      ),
-      maxBytes,
-      ...this.#retentionFilter(now),
-    });
-    const { records, nextOffset, endOffset } = result;
-    const last = records.at(-1);
-    if (last === undefined) {
-      // Records past retention are skipped silently, as GetRecords does.
-      this.#offset = Math.max(this.#offset, nextOffset);
-      return 'idle';
+    const maxRecords = Math.min(
+      limits.subscriptionEventRecordsMax,
+      closedEnd === undefined ? Number.MAX_SAFE_INTEGER : Math.max(1, closedEnd - this.#offset),
+    );
+    const retention = this.#retentionFilter(now);
+    // Shared only when no retention filter applies (then the read depends on nothing but position).
+    const key =
+      retention.minTimestampMs === undefined
+        ? SharedReads.key(this.#logId, this.#offset, maxRecords, maxBytes)
+        : undefined;
+    const shared = sharedReadsOf(this.#o.services);
+    let batch = key === undefined ? undefined : shared.get(key);
+    if (batch === undefined) {
+      const result = await this.#o.services.engine.logs.read(this.#logId, this.#offset, {
+        maxRecords,
+        maxBytes,
+        ...retention,
+      });
+      if (result.records.length === 0) {
+        // Records past retention are skipped silently, as GetRecords does.
+        this.#offset = Math.max(this.#offset, result.nextOffset);
+        return 'idle';
+      }
+      const seqs = sequenceNumbersOf(this.#tag, this.#shard.index, result.records);
+      batch =
+        key === undefined
+          ? { ...result, sequenceNumbers: seqs, heads: new Map(), bytes: 0 }
+          : shared.put(key, result, seqs);
     }
+    const { records, nextOffset } = batch;
+    const last = records.at(-1) as StoredRecord;
+    const endOffset = Math.max(batch.endOffset, this.#knownEndOffset);
     this.#lastReadTimestampMs = last.timestampMs;
     this.#budget?.spend(recordBytes(records), Date.now());
     this.#offset = nextOffset;
@@ -175,7 +204,10 @@ export class Subscription {
     const behind = nextOffset >= endOffset ? 0 : Math.max(0, Date.now() - last.timestampMs);
     const ended = closedEnd !== undefined && nextOffset >= closedEnd;
     const tail = ended ? { ...this.#tail(0), ChildShards: this.#childShards() } : this.#tail(behind);
-    await this.#sendEvent(records, sequenceNumbersOf(this.#tag, this.#shard.index, records), tail);
+    const encrypted = this.#stream.encryptionType === 'KMS';
+    const { parts, grewBytes } = sharedRecordsEvent(this.#o.wire, batch, encrypted, tail);
+    if (key !== undefined && grewBytes > 0) shared.grew(key, grewBytes);
+    await this.#writeEvent(parts, records, tail);
     if (ended) this.#stop('shard-end');
     return 'sent';
   }
@@ -213,7 +245,15 @@ export class Subscription {
     tail: EventTail,
   ): Promise<void> {
     const encrypted = this.#stream.encryptionType === 'KMS';
-    await this.#write(recordsEvent(this.#o.wire, records, seqs, encrypted, tail));
+    await this.#writeEvent(recordsEvent(this.#o.wire, records, seqs, encrypted, tail), records, tail);
+  }
+
+  async #writeEvent(
+    message: Buffer | readonly Buffer[],
+    records: readonly StoredRecord[],
+    tail: EventTail,
+  ): Promise<void> {
+    await this.#write(message);
     this.#lastEventMs = Date.now();
     metricsOf(this.#o.services)?.subscribeEvent(
       this.#stream,
@@ -312,11 +352,17 @@ export class Subscription {
     });
   }
 
-  /** Writes one message, waiting for the transport to drain (back-pressure) before returning. */
-  async #write(message: Buffer): Promise<void> {
+  /**
+   * Writes one message (whole or in parts), waiting for the transport to drain (back-pressure)
+   * before returning.
+   */
+  async #write(message: Buffer | readonly Buffer[]): Promise<void> {
     const res = this.#res as http.ServerResponse;
     if (this.#end === 'closed' || res.writableEnded) throw new Closed();
-    if (res.write(message)) return;
+    let flowing = true;
+    if (Buffer.isBuffer(message)) flowing = res.write(message);
+    else for (const part of message) flowing = res.write(part) && flowing;
+    if (flowing) return;
     await new Promise<void>((resolve) => {
       const done = (): void => {
         res.off('drain', done);

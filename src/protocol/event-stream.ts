@@ -128,19 +128,65 @@ export function encodeHeaders(headers: Headers): Buffer {
   return Buffer.concat(parts);
 }
 
-/** One framed message. `headers` may be pre-encoded (the same few header blocks repeat all the time). */
-export function encodeMessage(headers: Headers | Buffer, payload: Uint8Array): Buffer {
+/**
+ * One framed message. `headers` may be pre-encoded (the same few header blocks repeat all the time);
+ * the payload may come in parts, written straight into the message (no intermediate join).
+ */
+export function encodeMessage(
+  headers: Headers | Buffer,
+  payload: Uint8Array | readonly Uint8Array[],
+): Buffer {
   const headerBytes = Buffer.isBuffer(headers) ? headers : encodeHeaders(headers);
   if (headerBytes.length > HEADERS_BYTES_MAX) throw new EventStreamError('headers exceed 128 KiB');
-  const total = MESSAGE_OVERHEAD_BYTES + headerBytes.length + payload.byteLength;
+  const parts = payload instanceof Uint8Array ? [payload] : payload;
+  let payloadBytes = 0;
+  for (const p of parts) payloadBytes += p.byteLength;
+  const total = MESSAGE_OVERHEAD_BYTES + headerBytes.length + payloadBytes;
   if (total > MESSAGE_BYTES_MAX) throw new EventStreamError('message exceeds 16 MiB');
   const out = Buffer.allocUnsafe(total);
   out.writeUInt32BE(total, 0);
   out.writeUInt32BE(headerBytes.length, 4);
   out.writeUInt32BE(crc32(out.subarray(0, 8)), 8);
   headerBytes.copy(out, PRELUDE_BYTES);
-  out.set(payload, PRELUDE_BYTES + headerBytes.length);
+  let at = PRELUDE_BYTES + headerBytes.length;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
   out.writeUInt32BE(crc32(out.subarray(0, total - 4)), total - 4);
+  return out;
+}
+
+/**
+ * The start of a message whose payload ends with a per-recipient suffix of known length: prelude,
+ * headers and the shared payload bytes, with their running CRC. Built once, it serves every
+ * recipient whose suffix has that length; `finishMessage` then costs only the suffix.
+ */
+export interface MessageHead {
+  readonly head: Buffer;
+  readonly crc: number;
+  readonly suffixBytes: number;
+}
+
+export function encodeMessageHead(
+  headers: Buffer,
+  sharedPayload: Uint8Array,
+  suffixBytes: number,
+): MessageHead {
+  const head = encodeMessage(headers, [sharedPayload, Buffer.alloc(suffixBytes)]).subarray(
+    0,
+    PRELUDE_BYTES + headers.length + sharedPayload.byteLength,
+  );
+  return { head, crc: crc32(head), suffixBytes };
+}
+
+/** The rest of the message after `h.head`: the suffix and the message CRC. */
+export function finishMessage(h: MessageHead, suffix: Uint8Array): Buffer {
+  if (suffix.byteLength !== h.suffixBytes)
+    throw new EventStreamError('suffix length does not match the head');
+  const out = Buffer.allocUnsafe(suffix.byteLength + 4);
+  out.set(suffix, 0);
+  out.writeUInt32BE(crc32(suffix, h.crc), suffix.byteLength);
   return out;
 }
 
