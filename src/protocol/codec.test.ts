@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Decoder } from 'cbor-x';
 import fc from 'fast-check';
-import { CBOR_DEPTH_MAX, decodeBody, decodeCbor, encodeCbor, encodeJson } from './codec.js';
+import { CBOR_DEPTH_MAX, decodeBody, decodeCbor, encodeBody, encodeCbor, encodeJson } from './codec.js';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 const text = (s: string): string => Buffer.from(s, 'utf8').toString('hex');
@@ -191,6 +191,47 @@ describe('JSON', () => {
 
   it('renders no output as an empty body', () => {
     assert.equal(encodeJson(undefined), '');
+    assert.equal(encodeBody(undefined, 'json').length, 0);
+  });
+
+  it('renders values without blobs or timestamps as JSON.stringify does, in UTF-8', () => {
+    const odd = fc.constantFrom<unknown>(
+      -0,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      1e21,
+      5e-7,
+      undefined,
+      '\u2028',
+      '\ud800x',
+      '\u007f',
+      '"\\/',
+    );
+    const plain = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.jsonValue(),
+        odd,
+        fc.string({ unit: 'binary' }),
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.dictionary(fc.string({ unit: 'binary', maxLength: 4 }), tie('value'), { maxKeys: 4 }),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(plain, (v) => {
+        const expected = v === undefined ? '' : JSON.stringify(v);
+        assert.ok(encodeBody(v, 'json').equals(Buffer.from(expected ?? '', 'utf8')), expected);
+      }),
+      { numRuns: 3000 },
+    );
+    assert.equal(
+      encodeBody({ a: [1, undefined, null], b: undefined, c: 'é', d: '中' }, 'json').toString(),
+      '{"a":[1,null,null],"c":"é","d":"中"}',
+    );
+    assert.equal(
+      encodeBody({ B: Buffer.from('hi'), T: new Date(1500) }, 'json').toString(),
+      '{"B":"aGk=","T":1.5}',
+    );
   });
 
   it('accepts exactly one object', () => {
