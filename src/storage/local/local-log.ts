@@ -118,6 +118,13 @@ export class LocalLog {
   #state: LogState = 'open';
   #failure: unknown;
   readonly #dirtyFiles = new Set<string>();
+  /**
+   * Arrival time of the record at `startOffset`, while that is still the log's start. Readers pass
+   * the retention cutoff (now minus retention) on every read; it is nearly always older than the
+   * first record, and this answers that without touching the disk. Records never change while they
+   * are kept, so it stays true until retention moves the start.
+   */
+  #startStamp: { readonly startOffset: number; readonly timestampMs: number } | undefined;
 
   private constructor(
     ctx: LogContext,
@@ -574,6 +581,9 @@ export class LocalLog {
     this.#assertReadable();
     const end = this.#nextOffset;
     if (this.#lastTimestampMs === undefined || this.#lastTimestampMs < timestampMs) return end;
+    const start = this.#startStamp;
+    if (start !== undefined && start.startOffset === this.startOffset && timestampMs <= start.timestampMs)
+      return start.startOffset;
     const fromTail = this.#offsetForTimestampInTail(timestampMs);
     if (fromTail !== undefined) return fromTail;
     for (let attempt = 1; ; attempt++) {
@@ -590,7 +600,13 @@ export class LocalLog {
     if (tailStart === undefined) return undefined;
     let first = true;
     for (const { header } of this.#tail.from(tailStart)) {
-      if (header.timestampMs >= timestampMs) return first ? undefined : header.baseOffset;
+      if (header.timestampMs >= timestampMs) {
+        if (!first) return header.baseOffset;
+        // Older records may precede the tail, unless the tail starts at the log's start.
+        if (tailStart !== this.startOffset) return undefined;
+        this.#startStamp = { startOffset: tailStart, timestampMs: header.timestampMs };
+        return tailStart;
+      }
       first = false;
     }
     return this.#nextOffset;
@@ -604,16 +620,20 @@ export class LocalLog {
     const entry = view.index.lastBeforeTimestamp(timestampMs);
     const start = entry >= 0 ? view.index.positionAt(entry) : 0;
     let found = view.endOffset;
+    let foundTimestampMs: number | undefined;
     const scan = await this.#ctx.handles.with(view.paths.log, (h) =>
       scanBatches(h, start, view.sizeBytes, this.#ctx.readChunkBytes, false, (_buf, _at, header) => {
         if (header.timestampMs < timestampMs) return true;
         found = header.baseOffset;
+        foundTimestampMs = header.timestampMs;
         return false;
       }),
     );
     if (scan.problem !== undefined) {
       throw new StorageCorruptionError(`${view.paths.log} at byte ${scan.position}: ${scan.problem}`);
     }
+    if (foundTimestampMs !== undefined && found === this.startOffset)
+      this.#startStamp = { startOffset: found, timestampMs: foundTimestampMs };
     return Math.max(found, this.startOffset);
   }
 
