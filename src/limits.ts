@@ -168,6 +168,12 @@ export const limits = {
   cliRequestTimeoutMs: 30_000,
   /** Metadata entries the local engine keeps in memory after reading them (its SQLite file is exclusive to the process). */
   metaReadCacheEntriesMax: 16_384,
+  /**
+   * HTTP/2 connection-level receive window (bytes). The protocol default is 64 KiB for the whole
+   * connection, which makes concurrent large uploads (PutRecords of ~0.7 MB over one SDK session)
+   * wait for WINDOW_UPDATEs; per-stream windows stay at 1 MiB. Below http2SessionMemoryMiB.
+   */
+  http2ConnectionWindowBytes: 16 * 1024 * 1024,
 } as const;
 
 export const HASH_KEY_MAX = (1n << 128n) - 1n;

@@ -1,6 +1,7 @@
 // The AWS front end's check order and exact responses (as real AWS answers them; documented by
 // kinesalite's test/connection.js): method, content type, target, body, auth, CORS, headers.
 import assert from 'node:assert/strict';
+import http2 from 'node:http2';
 import { after, before, describe, it } from 'node:test';
 import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { kinesis, startTestServer, type TestServer } from './helpers.js';
@@ -411,6 +412,22 @@ describe('front end: HTTP/2 (the JS SDK default)', () => {
       assert.ok(id2.length >= 72 && id2.length <= 80);
     } finally {
       client.destroy();
+    }
+  });
+
+  it('opens a large connection window, so concurrent uploads are not held to 64 KiB', async () => {
+    const session = http2.connect(server.endpoint);
+    try {
+      // The server's WINDOW_UPDATE follows its SETTINGS; give it a moment to arrive.
+      const window = await new Promise<number>((resolve, reject) => {
+        session.on('error', reject);
+        session.once('remoteSettings', () =>
+          setTimeout(() => resolve(session.state.remoteWindowSize ?? 0), 100),
+        );
+      });
+      assert.ok(window >= 8 * 1024 * 1024, `connection window ${window}`);
+    } finally {
+      session.close();
     }
   });
 });

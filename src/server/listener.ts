@@ -148,6 +148,9 @@ function makeHttp2(
   );
   server.on('session', (session) => {
     sessions.add(session);
+    // Raise the connection window from the protocol's 64 KiB so that concurrent uploads are not
+    // throttled by flow control (the per-stream window is set by initialWindowSize).
+    setConnectionWindow(session);
     session.once('close', () => sessions.delete(session));
     session.on('error', () => session.destroy());
     // A session with no frames at all for this long is dropped (GOAWAY, then close).
@@ -155,6 +158,14 @@ function makeHttp2(
   });
   server.on('sessionError', () => undefined);
   return server;
+}
+
+function setConnectionWindow(session: http2.ServerHttp2Session): void {
+  try {
+    session.setLocalWindowSize(limits.http2ConnectionWindowBytes);
+  } catch {
+    // The session went away before its settings were acknowledged.
+  }
 }
 
 /**
