@@ -51,6 +51,10 @@ interface StartOptions {
   config?: string;
   logLevel: string;
   metrics: 'on' | 'off';
+  shardWriteBytesPerSec?: number;
+  shardWriteRecordsPerSec?: number;
+  shardReadBytesPerSec?: number;
+  onDemandStreamLimit: number;
 }
 
 function startCommand(): Command {
@@ -89,6 +93,32 @@ function startCommand(): Command {
       opt('--shard-limit <n>', 'account shard limit', 'SHARD_LIMIT').argParser(int).default(d.shardLimit),
     )
     .addOption(
+      opt('--on-demand-stream-limit <n>', 'account on-demand stream limit', 'ON_DEMAND_STREAM_LIMIT')
+        .argParser(int)
+        .default(d.onDemandStreamLimit),
+    )
+    .addOption(
+      opt(
+        '--shard-write-bytes-per-sec <n>',
+        'per-shard write capacity under --limits aws',
+        'SHARD_WRITE_BYTES_PER_SEC',
+      ).argParser(int),
+    )
+    .addOption(
+      opt(
+        '--shard-write-records-per-sec <n>',
+        'per-shard write record rate under --limits aws',
+        'SHARD_WRITE_RECORDS_PER_SEC',
+      ).argParser(int),
+    )
+    .addOption(
+      opt(
+        '--shard-read-bytes-per-sec <n>',
+        'per-shard read capacity under --limits aws',
+        'SHARD_READ_BYTES_PER_SEC',
+      ).argParser(int),
+    )
+    .addOption(
       opt('--tls-port <port>', 'also serve HTTPS (h2 + http/1.1) on this port', 'TLS_PORT').argParser(port),
     )
     .addOption(opt('--tls-key <file>', 'PEM private key (default: self-signed at start)', 'TLS_KEY'))
@@ -122,6 +152,14 @@ function configFrom(opts: StartOptions): Config {
     stateDelayMs: opts.stateDelayMs,
     limits: opts.limits,
     shardLimit: opts.shardLimit,
+    onDemandStreamLimit: opts.onDemandStreamLimit,
+    ...(opts.shardWriteBytesPerSec !== undefined
+      ? { shardWriteBytesPerSec: opts.shardWriteBytesPerSec }
+      : {}),
+    ...(opts.shardWriteRecordsPerSec !== undefined
+      ? { shardWriteRecordsPerSec: opts.shardWriteRecordsPerSec }
+      : {}),
+    ...(opts.shardReadBytesPerSec !== undefined ? { shardReadBytesPerSec: opts.shardReadBytesPerSec } : {}),
     ...(opts.tlsPort !== undefined ? { tlsPort: opts.tlsPort } : {}),
     ...(opts.tlsKey !== undefined ? { tlsKeyFile: opts.tlsKey } : {}),
     ...(opts.tlsCert !== undefined ? { tlsCertFile: opts.tlsCert } : {}),
