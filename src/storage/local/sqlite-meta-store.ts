@@ -45,7 +45,11 @@ export class SqliteMetaStore implements MetaStore {
   readonly #cache = new Map<string, KvEntry | null>();
   readonly #cacheMax: number;
 
-  constructor(file: string, durability: Durability, cacheEntriesMax: number = limits.metaReadCacheEntriesMax) {
+  constructor(
+    file: string,
+    durability: Durability,
+    cacheEntriesMax: number = limits.metaReadCacheEntriesMax,
+  ) {
     this.#cacheMax = cacheEntriesMax;
     const db = new Database(file, { timeout: lockWaitMs });
     this.#db = db;
