@@ -95,7 +95,10 @@ function invoke(
     region: call.region ?? services.config.region,
     requestId: call.requestId,
     nowMs: Date.now(),
-    signal: call.signal,
+    // Lazy: the front end makes the AbortSignal only for operations that read it.
+    get signal() {
+      return call.signal;
+    },
     wire: call.wire,
   };
   return handler(services, input, ctx);
