@@ -46,6 +46,8 @@ async function startChild(dataDir: string): Promise<Child> {
       'fsync',
       '--state-delay-ms',
       '0',
+      '--limits',
+      'off',
       '--log-level',
       'info',
     ],
