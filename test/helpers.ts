@@ -32,27 +32,11 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
       close: async () => {},
     };
   const dataDir = await mkdtemp(join(tmpdir(), 'shardline-e2e-'));
-  const config: Config = {
-    ...defaultConfig,
-    port: 0,
-    dataDir,
-    stateDelayMs: 0,
-    durability: 'none',
-    ...overrides,
-  };
-  const engine = await openEngine({
-    kind: config.storage,
-    dataDir: config.dataDir,
-    durability: config.durability,
-  });
-  const server = await startServer(config, engine);
+  const started = await startTestServerAt(dataDir, overrides);
   return {
-    endpoint: server.endpoint,
-    external: false,
-    server,
-    dataDir,
+    ...started,
     async close() {
-      await server.close();
+      await started.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
