@@ -1,8 +1,11 @@
 // Wires configuration, storage, operations and the HTTP listeners into one running server.
+
 import { readFileSync } from 'node:fs';
 import type net from 'node:net';
 import type { Config } from './config.js';
 import { createRoutes, type Readiness } from './console/routes.js';
+import { ControlPlaneRates } from './domain/control-plane-rates.js';
+import { LimitExceededException } from './errors.js';
 import { fanoutHubOf } from './fanout/fanout-hub.js';
 import { installMetrics } from './metrics/metrics.js';
 import type { OpContext, Services } from './operations/context.js';
@@ -82,6 +85,13 @@ function requestLog(call: CallContext, operation: string, input: Record<string, 
   };
 }
 
+const STATE_CONTROL_PLANE_RATES = 'app/control-plane-rates';
+
+/** The control-plane limiter: installed after bootstrap when `controlPlaneLimits` is on. */
+function controlPlaneRatesOf(services: Services): ControlPlaneRates | undefined {
+  return services.state.get(STATE_CONTROL_PLANE_RATES) as ControlPlaneRates | undefined;
+}
+
 function invoke(
   services: Services,
   operation: string,
@@ -90,9 +100,18 @@ function invoke(
 ): Promise<unknown> {
   const handler = operationTable[operation];
   if (!handler) throw new Error(`no handler for ${operation}`);
+  const account = services.config.accountId;
+  const region = call.region ?? services.config.region;
+  const rates = controlPlaneRatesOf(services);
+  if (rates && !rates.tryCall(operation, account, region, Date.now()))
+    throw new LimitExceededException(
+      typeof input.StreamName === 'string'
+        ? `Rate exceeded for stream ${input.StreamName} under account ${account}.`
+        : `Rate exceeded for ${operation} under account ${account}.`,
+    );
   const ctx: OpContext = {
-    account: services.config.accountId,
-    region: call.region ?? services.config.region,
+    account,
+    region,
     requestId: call.requestId,
     nowMs: Date.now(),
     // Lazy: the front end makes the AbortSignal only for operations that read it.
@@ -136,6 +155,8 @@ export async function startServer(
     const bootstrap = config.bootstrapFile
       ? await applyBootstrap(await loadBootstrapFile(config.bootstrapFile), dispatcher, config)
       : undefined;
+    // The bootstrap file is ours, not a client's: only API calls count against control-plane rates.
+    if (config.controlPlaneLimits) services.state.set(STATE_CONTROL_PLANE_RATES, new ControlPlaneRates());
     const port = await listen(listener.server, config.port, config.host);
     let tlsPort: number | undefined;
     let tlsCert: string | undefined;

@@ -31,6 +31,11 @@ export interface Config {
   readonly onDemandScaleUpAfterMs?: number;
   /** Counting for /metrics, /metrics.json and the console (default on; `false` for benchmarks). */
   readonly metrics?: boolean;
+  /**
+   * Enforce AWS's control-plane call rates (LimitExceededException). Off by default, unlike the
+   * data-plane limits: test suites call the control plane faster than AWS allows.
+   */
+  readonly controlPlaneLimits?: boolean;
 }
 
 export const defaultConfig: Config = {

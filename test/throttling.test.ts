@@ -1,10 +1,12 @@
 // Per-shard throughput limits under `--limits aws` (token buckets): writes 1 MiB/s and 1,000
 // records/s, GetRecords 5 calls/s and 2 MiB/s with the 10 MiB penalty, GetShardIterator 5/s;
-// AWS's messages; SDK retries getting through; `--limits off` and bigger self-hosted shards.
+// AWS's messages; SDK retries getting through; `--limits off` and bigger self-hosted shards;
+// control-plane call rates under `--control-plane-limits on`.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
   CreateStreamCommand,
+  DescribeLimitsCommand,
   DescribeStreamSummaryCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
@@ -17,6 +19,7 @@ import {
   kinesis,
   REGION,
   randomName,
+  rawRequest,
   startTestServer,
   type TestServer,
   waitFor,
@@ -238,5 +241,41 @@ describe('self-hosted capacities and --limits off', () => {
       client.destroy();
       await server.close();
     }
+  });
+});
+
+describe('control-plane rates (--control-plane-limits on)', () => {
+  let server: TestServer;
+  let client: KinesisClient;
+
+  before(async () => {
+    server = await startTestServer({ controlPlaneLimits: true });
+    client = kinesis(server.endpoint);
+  });
+  after(async () => {
+    client.destroy();
+    await server.close();
+  });
+
+  it('answers LimitExceededException above AWS’s documented rate, and recovers', async () => {
+    await client.send(new DescribeLimitsCommand({}));
+    await assert.rejects(client.send(new DescribeLimitsCommand({})), (err: Error) => {
+      assert.equal(err.name, 'LimitExceededException');
+      assert.equal(err.message, `Rate exceeded for DescribeLimits under account ${ACCOUNT}.`);
+      return true;
+    });
+    await sleep(1100);
+    await client.send(new DescribeLimitsCommand({}));
+  });
+
+  it('names the stream when the call has one', async () => {
+    const res = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        rawRequest(server.endpoint, 'DescribeStream', { StreamName: 'nope' }).then((r) => r.json),
+      ),
+    );
+    const limited = res.filter((b) => b?.__type === 'LimitExceededException');
+    assert.ok(limited.length >= 1, 'more than 10 calls in a burst are limited');
+    assert.equal(limited[0]?.message, `Rate exceeded for stream nope under account ${ACCOUNT}.`);
   });
 });

@@ -55,6 +55,7 @@ interface StartOptions {
   shardWriteRecordsPerSec?: number;
   shardReadBytesPerSec?: number;
   onDemandStreamLimit: number;
+  controlPlaneLimits: 'on' | 'off';
 }
 
 function startCommand(): Command {
@@ -130,6 +131,15 @@ function startCommand(): Command {
         .default(d.logLevel),
     )
     .addOption(
+      opt(
+        '--control-plane-limits <on|off>',
+        "enforce AWS's control-plane call rates (LimitExceededException)",
+        'CONTROL_PLANE_LIMITS',
+      )
+        .choices(['on', 'off'])
+        .default('off'),
+    )
+    .addOption(
       opt('--metrics <on|off>', 'count metrics for /metrics and the console', 'METRICS')
         .choices(['on', 'off'])
         .default('on'),
@@ -166,6 +176,7 @@ function configFrom(opts: StartOptions): Config {
     ...(opts.config !== undefined ? { bootstrapFile: opts.config } : {}),
     logLevel: opts.logLevel,
     metrics: opts.metrics !== 'off',
+    controlPlaneLimits: opts.controlPlaneLimits === 'on',
   };
 }
 
