@@ -150,7 +150,7 @@ describe('SubscribeToShard over raw HTTP/2', () => {
       const baseline = memory();
       const recordBytes = 256 * 1024;
       const perCall = 16; // 4 MiB per PutRecords
-      const calls = 16; // 64 MiB in all
+      const calls = 32; // 128 MiB in all
       const payload = Buffer.alloc(recordBytes, 0x61);
       for (let c = 0; c < calls; c++) {
         const records = Array.from({ length: perCall }, (_, i) => {
@@ -164,9 +164,10 @@ describe('SubscribeToShard over raw HTTP/2', () => {
       await new Promise((r) => setTimeout(r, 300));
       const produced = calls * perCall * recordBytes;
       const growth = memory() - baseline;
-      // The session holds one event (≤ 1 MiB of records) plus transport buffers; the log holds the rest.
+      // The session holds one event (≤ 1 MiB of records) plus transport buffers; the log holds the
+      // rest. The local engine's tail cache (32 MiB, engine-wide) may keep the newest batches.
       assert.ok(
-        growth < 24 * 1024 * 1024,
+        growth < 48 * 1024 * 1024,
         `memory grew ${(growth / 1048576).toFixed(1)} MiB for ${produced / 1048576} MiB produced`,
       );
       console.log(
