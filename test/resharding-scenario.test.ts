@@ -139,33 +139,17 @@ describe('resharding under load (SDK)', () => {
       );
       await waitActive(name);
       await pause();
-      await client.send(
-        new UpdateShardCountCommand({
-          StreamName: name,
-          TargetShardCount: 3,
-          ScalingType: 'UNIFORM_SCALING',
-        }),
-      );
-      await waitActive(name);
-      await pause();
-      await client.send(
-        new UpdateShardCountCommand({
-          StreamName: name,
-          TargetShardCount: 5,
-          ScalingType: 'UNIFORM_SCALING',
-        }),
-      );
-      await waitActive(name);
-      await pause();
-      await client.send(
-        new UpdateShardCountCommand({
-          StreamName: name,
-          TargetShardCount: 4,
-          ScalingType: 'UNIFORM_SCALING',
-        }),
-      );
-      await waitActive(name);
-      await pause();
+      for (const target of [3, 5, 4]) {
+        await client.send(
+          new UpdateShardCountCommand({
+            StreamName: name,
+            TargetShardCount: target,
+            ScalingType: 'UNIFORM_SCALING',
+          }),
+        );
+        await waitActive(name);
+        await pause();
+      }
     } finally {
       stopped = true;
       await Promise.all(producers);
