@@ -35,6 +35,7 @@ import {
   segmentPaths,
   timeIndexSuffix,
   writeAllAt,
+  writeAllAtSync,
 } from './segment-files.js';
 import { scanSegmentTail } from './segment-recovery.js';
 import { offsetEntryBytes, SparseIndex, timeEntryBytes } from './sparse-index.js';
@@ -307,8 +308,12 @@ export class LocalLog {
     const active = this.#active;
     const buffers = group.map((p) => p.batch.buffer);
     const indexWrite = this.#writeIndexEntries(active, plan);
+    const at = plan.start.bytes;
+    const inline = plan.tip.bytes - at <= this.#ctx.inlineWriteBytesMax;
     try {
-      await this.#ctx.handles.with(active.paths.log, (h) => writeAllAt(h, buffers, plan.start.bytes));
+      await this.#ctx.handles.with(active.paths.log, async (h) =>
+        inline ? writeAllAtSync(h, buffers, at) : writeAllAt(h, buffers, at),
+      );
       return undefined;
     } catch (error) {
       return error;
@@ -334,9 +339,10 @@ export class LocalLog {
     const n = plan.start.indexCount;
     const { handles } = this.#ctx;
     try {
+      // A few bytes each: written on this thread (see writeAllAtSync).
       await Promise.all([
-        handles.with(active.paths.offsetIndex, (h) => writeAllAt(h, [offsets], n * offsetEntryBytes)),
-        handles.with(active.paths.timeIndex, (h) => writeAllAt(h, [times], n * timeEntryBytes)),
+        handles.with(active.paths.offsetIndex, async (h) => writeAllAtSync(h, [offsets], n * offsetEntryBytes)),
+        handles.with(active.paths.timeIndex, async (h) => writeAllAtSync(h, [times], n * timeEntryBytes)),
       ]);
     } catch (error) {
       this.#ctx.warn('index write failed; it will be rebuilt on open', {

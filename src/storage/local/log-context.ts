@@ -31,6 +31,8 @@ export interface LogContext {
   readonly readChunkBytesMax: number;
   readonly flushBytesMax: number;
   readonly flushBatchesMax: number;
+  /** Commits up to this size are written on the event-loop thread (page cache), larger ones in the pool. */
+  readonly inlineWriteBytesMax: number;
   readonly handles: FileHandleCache;
   readonly budget: ByteBudget;
   readonly buffers: BufferPool;
