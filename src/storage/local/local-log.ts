@@ -341,7 +341,9 @@ export class LocalLog {
     try {
       // A few bytes each: written on this thread (see writeAllAtSync).
       await Promise.all([
-        handles.with(active.paths.offsetIndex, async (h) => writeAllAtSync(h, [offsets], n * offsetEntryBytes)),
+        handles.with(active.paths.offsetIndex, async (h) =>
+          writeAllAtSync(h, [offsets], n * offsetEntryBytes),
+        ),
         handles.with(active.paths.timeIndex, async (h) => writeAllAtSync(h, [times], n * timeEntryBytes)),
       ]);
     } catch (error) {

@@ -1,5 +1,5 @@
-import type { FileHandle } from 'node:fs/promises';
 import { writevSync } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
