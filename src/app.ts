@@ -7,6 +7,7 @@ import { createRoutes, type Readiness } from './console/routes.js';
 import { ControlPlaneRates } from './domain/control-plane-rates.js';
 import { LimitExceededException } from './errors.js';
 import { fanoutHubOf } from './fanout/fanout-hub.js';
+import { limits } from './limits.js';
 import { installMetrics } from './metrics/metrics.js';
 import type { OpContext, Services } from './operations/context.js';
 import { operationTable } from './operations/index.js';
@@ -15,6 +16,7 @@ import { StreamStore } from './operations/stream-store.js';
 import { applyBootstrap, type BootstrapReport, loadBootstrapFile } from './server/bootstrap.js';
 import { type CallContext, createRequestHandler, type Dispatcher } from './server/handler.js';
 import { createListener, type ListenerOptions } from './server/listener.js';
+import { DecodePool, defaultDecodeWorkers } from './shapes/decode-pool.js';
 import type { StorageEngine } from './storage/engine.js';
 
 export interface RunningServer {
@@ -27,6 +29,8 @@ export interface RunningServer {
   /** PEM certificate of the TLS port (self-signed unless given), for clients that must trust it. */
   readonly tlsCert: string | undefined;
   readonly bootstrap: BootstrapReport | undefined;
+  /** Worker threads for large PutRecords bodies (size 0 when disabled). */
+  readonly decodePool: DecodePool;
   close(): Promise<void>;
 }
 
@@ -149,7 +153,10 @@ export async function startServer(
   const readiness: Readiness = { state: 'starting' };
   const metrics = installMetrics(services);
   const dispatcher = createDispatcher(services, log, readiness);
-  const listener = createListener(createRequestHandler(dispatcher), listenerOptions(config));
+  const decodePool = new DecodePool(
+    Math.min(config.decodeWorkers ?? defaultDecodeWorkers(), limits.decodeWorkersMax),
+  );
+  const listener = createListener(createRequestHandler(dispatcher, { decodePool }), listenerOptions(config));
   try {
     // Bootstrap before listening, so no client ever sees a half-applied file.
     const bootstrap = config.bootstrapFile
@@ -178,12 +185,14 @@ export async function startServer(
       tlsEndpoint: tlsPort === undefined ? undefined : `https://${host}:${tlsPort}`,
       tlsCert,
       bootstrap,
+      decodePool,
       async close() {
         readiness.state = 'stopping';
         metrics?.stop();
         // Event streams would otherwise hold their connections open through the grace period.
         fanoutHubOf(services).stopAll();
         await listener.close();
+        await decodePool.close();
         await sweeper.stop();
         await engine.close();
       },
@@ -191,6 +200,7 @@ export async function startServer(
   } catch (err) {
     metrics?.stop();
     await listener.close(0);
+    await decodePool.close();
     await engine.close();
     throw err;
   }

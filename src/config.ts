@@ -36,6 +36,11 @@ export interface Config {
    * data-plane limits: test suites call the control plane faster than AWS allows.
    */
   readonly controlPlaneLimits?: boolean;
+  /**
+   * Worker threads that decode large PutRecords bodies (default: one per core beyond the first, at
+   * most 4; 0 decodes everything on the event-loop thread).
+   */
+  readonly decodeWorkers?: number;
 }
 
 export const defaultConfig: Config = {

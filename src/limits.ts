@@ -174,6 +174,10 @@ export const limits = {
    * wait for WINDOW_UPDATEs; per-stream windows stay at 1 MiB. Below http2SessionMemoryMiB.
    */
   http2ConnectionWindowBytes: 16 * 1024 * 1024,
+  /** PutRecords bodies at least this large are decoded on a worker thread when one is free. */
+  decodeOffloadBytesMin: 64 * 1024,
+  /** Worker threads for PutRecords bodies, at most. */
+  decodeWorkersMax: 4,
 } as const;
 
 export const HASH_KEY_MAX = (1n << 128n) - 1n;

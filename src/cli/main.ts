@@ -56,6 +56,7 @@ interface StartOptions {
   shardReadBytesPerSec?: number;
   onDemandStreamLimit: number;
   controlPlaneLimits: 'on' | 'off';
+  decodeWorkers?: number;
 }
 
 function startCommand(): Command {
@@ -140,6 +141,13 @@ function startCommand(): Command {
         .default('off'),
     )
     .addOption(
+      opt(
+        '--decode-workers <n>',
+        `worker threads decoding large PutRecords bodies (default: cores - 1, at most ${limits.decodeWorkersMax})`,
+        'DECODE_WORKERS',
+      ).argParser(int),
+    )
+    .addOption(
       opt('--metrics <on|off>', 'count metrics for /metrics and the console', 'METRICS')
         .choices(['on', 'off'])
         .default('on'),
@@ -177,6 +185,7 @@ function configFrom(opts: StartOptions): Config {
     logLevel: opts.logLevel,
     metrics: opts.metrics !== 'off',
     controlPlaneLimits: opts.controlPlaneLimits === 'on',
+    ...(opts.decodeWorkers !== undefined ? { decodeWorkers: opts.decodeWorkers } : {}),
   };
 }
 

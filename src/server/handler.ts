@@ -20,6 +20,7 @@ import {
   JSON_CONTENT_TYPE,
   type WireFormat,
 } from '../protocol/codec.js';
+import type { DecodePool } from '../shapes/decode-pool.js';
 import { readStructure } from '../shapes/deserialize.js';
 import { readJsonInputFast } from '../shapes/fast-json-input.js';
 import { model } from '../shapes/model.js';
@@ -55,6 +56,8 @@ export interface HandlerOptions {
   readonly bodyBytesMax: number;
   /** How long an HTTP/1.1 connection keeps draining an oversized upload after its 413 before it is cut. */
   readonly drainAfterRejectMs: number;
+  /** Worker threads for large PutRecords bodies (shapes/decode-pool.ts); none decodes inline. */
+  readonly decodePool?: DecodePool;
 }
 
 const defaultOptions: HandlerOptions = {
@@ -230,7 +233,7 @@ async function handle(dispatcher: Dispatcher, opts: HandlerOptions, req: Req, re
   if (dispatcher.route?.(req, res)) return;
   if (req.method === 'DELETE') return hangUp(req);
 
-  const body = await readBody(req, opts.bodyBytesMax);
+  let body = await readBody(req, opts.bodyBytesMax);
   if (body === 'aborted') return;
   if (body === 'too-large') return rejectTooLarge(req, res, opts.drainAfterRejectMs);
 
@@ -278,10 +281,21 @@ async function handle(dispatcher: Dispatcher, opts: HandlerOptions, req: Req, re
     );
   // A plain PutRecord(s) body is read straight into validated input; anything else (and every
   // error) goes through the generic decode, deserialize and validate steps below.
-  const fast =
-    wire === 'json' && target.known && FAST_JSON_OPERATIONS.has(target.operation)
-      ? readJsonInputFast(body, model.operations[target.operation]?.input ?? '')
-      : undefined;
+  let fast: Record<string, unknown> | undefined;
+  if (wire === 'json' && target.known && FAST_JSON_OPERATIONS.has(target.operation)) {
+    const shapeName = model.operations[target.operation]?.input ?? '';
+    // Only PutRecords: its input is what the workers hand back packed (shapes/fast-json-transfer.ts).
+    const offloaded =
+      target.operation === 'PutRecords' && body.length >= limits.decodeOffloadBytesMin
+        ? opts.decodePool?.tryDecode(body, shapeName)
+        : undefined;
+    if (offloaded === undefined) fast = readJsonInputFast(body, shapeName);
+    else {
+      const decoded = await offloaded;
+      if ('input' in decoded) fast = decoded.input;
+      else body = decoded.body;
+    }
+  }
   const parsed = fast ?? decodeBody(body, wire);
   if (parsed === undefined) return sendError(res, new SerializationException(), wire);
   if (!target.known) return sendError(res, new UnknownOperationException(), wire);
