@@ -17,8 +17,8 @@ export interface DecodeJob {
 export interface DecodeReply {
   readonly id: number;
   readonly packed?: PackedInput;
-  /** Returned when the fast path declined (or failed): decode it the generic way. */
-  readonly body?: ArrayBuffer;
+  /** The body, transferred back; without `packed` the fast path declined: decode it the generic way. */
+  readonly body: ArrayBuffer;
   readonly error?: string;
 }
 
@@ -67,7 +67,7 @@ export class DecodePool {
           resolve({ input: unpackInput(reply.packed) });
         } else {
           this.counts.declined++;
-          resolve({ body: Buffer.from(reply.body!, 0, job.length) });
+          resolve({ body: Buffer.from(reply.body, 0, job.length) });
         }
       });
       slot.worker.postMessage(job, [job.body]);

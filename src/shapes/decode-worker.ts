@@ -15,10 +15,11 @@ port.on('message', (job: DecodeJob) => {
   try {
     const input = readJsonInputFast(body, job.shapeName);
     const packed = input === undefined ? undefined : packInput(input);
-    reply = packed === undefined ? { id: job.id, body: job.body } : { id: job.id, packed };
+    reply = packed === undefined ? { id: job.id, body: job.body } : { id: job.id, body: job.body, packed };
   } catch (error) {
     reply = { id: job.id, body: job.body, error: String(error) };
   }
-  if (reply.packed !== undefined) port.postMessage(reply, [reply.packed.blobs]);
-  else port.postMessage(reply, [job.body]);
+  // The body always goes back: memory the event-loop thread allocated is freed by its own
+  // collector, not whenever this thread's next garbage collection happens to run.
+  port.postMessage(reply, reply.packed === undefined ? [job.body] : [job.body, reply.packed.blobs]);
 });
