@@ -99,3 +99,49 @@ describe('npm run bench --quick (Shardline only)', () => {
     for (const s of ALL_SCENARIOS) assert.match(report.table, new RegExp(`\\[${s.id}\\]`));
   });
 });
+
+describe('npm run bench --quick (node-baseline yardstick)', () => {
+  it('serves the non-fan-out workloads without errors and skips fan-out', { timeout: 60_000 }, async () => {
+    const outDir = await mkdtemp(join(tmpdir(), 'shardline-bench-baseline-'));
+    try {
+      const report = await runBench(
+        parseBenchArgs([
+          '--targets',
+          'node-baseline',
+          '--scenarios',
+          'put-records-c4,put-record-c16,get-records-drain,put-get-latency,fanout-throughput',
+          '--duration',
+          '0.3',
+          '--warmup',
+          '0.1',
+          '--prefill-mib',
+          '0.25',
+          '--rate',
+          '50',
+          '--out',
+          outDir,
+          '--quiet',
+        ]),
+        new AbortController().signal,
+      );
+      const run = report.runs[0];
+      assert.equal(run?.target, 'node-baseline');
+      assert.equal(run?.error, undefined);
+      for (const r of run?.results ?? []) {
+        if (r.scenario === 'fanout-throughput') {
+          assert.ok('skipped' in r && r.skipped, 'no SubscribeToShard: skipped');
+          continue;
+        }
+        assert.ok(!('error' in r), `${r.scenario}: ${'error' in r ? r.error : ''}`);
+        assert.deepEqual((r as ScenarioResult).errors, {}, `${r.scenario} errors`);
+      }
+      const drain = run?.results.find((r) => r.scenario === 'get-records-drain') as ScenarioResult;
+      assert.ok((drain.details.records as number) > 0);
+      const e2e = run?.results.find((r) => r.scenario === 'put-get-latency') as ScenarioResult;
+      assert.equal(e2e.metrics.lost, 0);
+      assert.ok((e2e.details.received as number) > 0);
+    } finally {
+      await rm(outDir, { recursive: true, force: true });
+    }
+  });
+});

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { limits } from '../limits.js';
 import { KinesisHttpClient } from './kinesis-http-client.js';
 
-export const TARGET_NAMES = ['shardline', 'kinesalite', 'kinesis-local'] as const;
+export const TARGET_NAMES = ['shardline', 'kinesalite', 'kinesis-local', 'node-baseline'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
 
 /** Targets that serve SubscribeToShard (enhanced fan-out); kinesalite has none (it answers h2c with a protocol error). */
@@ -167,6 +167,14 @@ async function launchSpec(name: TargetName, options: StartOptions): Promise<Laun
           '--shardLimit',
           '1000',
         ],
+        env: { ...process.env },
+        cwd: root,
+        port,
+      };
+    case 'node-baseline':
+      // The yardstick (node-baseline.ts): parse, decode, route, keep in memory, nothing else.
+      return {
+        args: [requirePath(join(root, 'dist', 'src', 'bench', 'node-baseline.js')), '--port', String(port)],
         env: { ...process.env },
         cwd: root,
         port,
