@@ -14,9 +14,9 @@ import { operationTable } from './operations/index.js';
 import { startRetentionSweeper } from './operations/retention-sweeper.js';
 import { StreamStore } from './operations/stream-store.js';
 import { applyBootstrap, type BootstrapReport, loadBootstrapFile } from './server/bootstrap.js';
+import { CodecPool, defaultWorkerThreads } from './server/codec-pool.js';
 import { type CallContext, createRequestHandler, type Dispatcher } from './server/handler.js';
 import { createListener, type ListenerOptions } from './server/listener.js';
-import { DecodePool, defaultDecodeWorkers } from './shapes/decode-pool.js';
 import type { StorageEngine } from './storage/engine.js';
 
 export interface RunningServer {
@@ -29,8 +29,8 @@ export interface RunningServer {
   /** PEM certificate of the TLS port (self-signed unless given), for clients that must trust it. */
   readonly tlsCert: string | undefined;
   readonly bootstrap: BootstrapReport | undefined;
-  /** Worker threads for large PutRecords bodies (size 0 when disabled). */
-  readonly decodePool: DecodePool;
+  /** Worker threads reading large PutRecords bodies (size 0 when disabled). */
+  readonly codecPool: CodecPool;
   close(): Promise<void>;
 }
 
@@ -153,10 +153,10 @@ export async function startServer(
   const readiness: Readiness = { state: 'starting' };
   const metrics = installMetrics(services);
   const dispatcher = createDispatcher(services, log, readiness);
-  const decodePool = new DecodePool(
-    Math.min(config.decodeWorkers ?? defaultDecodeWorkers(), limits.decodeWorkersMax),
+  const codecPool = new CodecPool(
+    Math.min(config.workerThreads ?? defaultWorkerThreads(limits.workerThreadsMax), limits.workerThreadsMax),
   );
-  const listener = createListener(createRequestHandler(dispatcher, { decodePool }), listenerOptions(config));
+  const listener = createListener(createRequestHandler(dispatcher, { codecPool }), listenerOptions(config));
   try {
     // Bootstrap before listening, so no client ever sees a half-applied file.
     const bootstrap = config.bootstrapFile
@@ -185,14 +185,14 @@ export async function startServer(
       tlsEndpoint: tlsPort === undefined ? undefined : `https://${host}:${tlsPort}`,
       tlsCert,
       bootstrap,
-      decodePool,
+      codecPool,
       async close() {
         readiness.state = 'stopping';
         metrics?.stop();
         // Event streams would otherwise hold their connections open through the grace period.
         fanoutHubOf(services).stopAll();
         await listener.close();
-        await decodePool.close();
+        await codecPool.close();
         await sweeper.stop();
         await engine.close();
       },
@@ -200,7 +200,7 @@ export async function startServer(
   } catch (err) {
     metrics?.stop();
     await listener.close(0);
-    await decodePool.close();
+    await codecPool.close();
     await engine.close();
     throw err;
   }

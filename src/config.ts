@@ -37,10 +37,10 @@ export interface Config {
    */
   readonly controlPlaneLimits?: boolean;
   /**
-   * Worker threads that decode large PutRecords bodies (default: one per core beyond the first, at
-   * most 4; 0 decodes everything on the event-loop thread).
+   * Worker threads that read large PutRecords bodies (default: one per core beyond the first, at
+   * most 4; 0 reads every body on the event-loop thread).
    */
-  readonly decodeWorkers?: number;
+  readonly workerThreads?: number;
 }
 
 export const defaultConfig: Config = {

@@ -176,8 +176,8 @@ export const limits = {
   http2ConnectionWindowBytes: 16 * 1024 * 1024,
   /** PutRecords bodies at least this large are decoded on a worker thread when one is free. */
   decodeOffloadBytesMin: 64 * 1024,
-  /** Worker threads for PutRecords bodies, at most. */
-  decodeWorkersMax: 4,
+  /** Codec worker threads (server/codec-pool.ts), at most. */
+  workerThreadsMax: 4,
 } as const;
 
 export const HASH_KEY_MAX = (1n << 128n) - 1n;

@@ -742,7 +742,7 @@ describe('PutRecords bodies decoded on worker threads', () => {
   const name = randomName('decode');
 
   before(async () => {
-    server = await startTestServer({ stateDelayMs: 0, decodeWorkers: 1 });
+    server = await startTestServer({ stateDelayMs: 0, workerThreads: 1 });
     client = kinesis(server.endpoint);
     await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: 2 }));
   });
@@ -770,10 +770,10 @@ describe('PutRecords bodies decoded on worker threads', () => {
       PartitionKey: `pk-${i}-ünïcode`,
       ...(i % 10 === 0 ? { ExplicitHashKey: String(THIRD * 2n + BigInt(i)) } : {}),
     }));
-    const before = server.server!.decodePool.counts.decoded;
+    const before = server.server!.codecPool.counts.decoded;
     const put = await client.send(new PutRecordsCommand({ StreamName: name, Records: records }));
     assert.equal(put.FailedRecordCount, 0);
-    assert.equal(server.server!.decodePool.counts.decoded, before + 1, 'the body went through a worker');
+    assert.equal(server.server!.codecPool.counts.decoded, before + 1, 'the body went through a worker');
     const stored = [...(await readAll('shardId-000000000000')), ...(await readAll('shardId-000000000001'))];
     assert.equal(stored.length, 500);
     const bySeq = new Map(stored.map((r) => [r.seq, r]));
@@ -793,11 +793,11 @@ describe('PutRecords bodies decoded on worker threads', () => {
     }));
     // "\u0041" is "A": the fast path never reads escapes.
     const body = JSON.stringify({ StreamName: name, Records: entries }).replaceAll('"esc-', '"\\u0041esc-');
-    const declined = server.server!.decodePool.counts.declined;
+    const declined = server.server!.codecPool.counts.declined;
     const res = await rawRequest(server.endpoint, 'PutRecords', body);
     assert.equal(res.status, 200, res.body);
     assert.equal(res.json?.FailedRecordCount, 0);
-    assert.equal(server.server!.decodePool.counts.declined, declined + 1);
+    assert.equal(server.server!.codecPool.counts.declined, declined + 1);
     const keys = new Set(
       [...(await readAll('shardId-000000000000')), ...(await readAll('shardId-000000000001'))].map(
         (r) => r.key,

@@ -56,7 +56,7 @@ interface StartOptions {
   shardReadBytesPerSec?: number;
   onDemandStreamLimit: number;
   controlPlaneLimits: 'on' | 'off';
-  decodeWorkers?: number;
+  workerThreads?: number;
 }
 
 function startCommand(): Command {
@@ -142,9 +142,9 @@ function startCommand(): Command {
     )
     .addOption(
       opt(
-        '--decode-workers <n>',
-        `worker threads decoding large PutRecords bodies (default: cores - 1, at most ${limits.decodeWorkersMax})`,
-        'DECODE_WORKERS',
+        '--worker-threads <n>',
+        `threads reading large PutRecords bodies (default: cores - 1, at most ${limits.workerThreadsMax})`,
+        'WORKER_THREADS',
       ).argParser(int),
     )
     .addOption(
@@ -185,7 +185,7 @@ function configFrom(opts: StartOptions): Config {
     logLevel: opts.logLevel,
     metrics: opts.metrics !== 'off',
     controlPlaneLimits: opts.controlPlaneLimits === 'on',
-    ...(opts.decodeWorkers !== undefined ? { decodeWorkers: opts.decodeWorkers } : {}),
+    ...(opts.workerThreads !== undefined ? { workerThreads: opts.workerThreads } : {}),
   };
 }
 

@@ -20,12 +20,12 @@ import {
   JSON_CONTENT_TYPE,
   type WireFormat,
 } from '../protocol/codec.js';
-import type { DecodePool } from '../shapes/decode-pool.js';
 import { readStructure } from '../shapes/deserialize.js';
 import { readJsonInputFast } from '../shapes/fast-json-input.js';
 import { model } from '../shapes/model.js';
 import { assertValid } from '../shapes/validate.js';
 import { checkAuth } from './auth.js';
+import type { CodecPool } from './codec-pool.js';
 
 export type Req = http.IncomingMessage | http2.Http2ServerRequest;
 export type Res = http.ServerResponse | http2.Http2ServerResponse;
@@ -56,8 +56,8 @@ export interface HandlerOptions {
   readonly bodyBytesMax: number;
   /** How long an HTTP/1.1 connection keeps draining an oversized upload after its 413 before it is cut. */
   readonly drainAfterRejectMs: number;
-  /** Worker threads for large PutRecords bodies (shapes/decode-pool.ts); none decodes inline. */
-  readonly decodePool?: DecodePool;
+  /** Worker threads for large PutRecords bodies (codec-pool.ts); without, bodies are read inline. */
+  readonly codecPool?: CodecPool;
 }
 
 const defaultOptions: HandlerOptions = {
@@ -287,7 +287,7 @@ async function handle(dispatcher: Dispatcher, opts: HandlerOptions, req: Req, re
     // Only PutRecords: its input is what the workers hand back packed (shapes/fast-json-transfer.ts).
     const offloaded =
       target.operation === 'PutRecords' && body.length >= limits.decodeOffloadBytesMin
-        ? opts.decodePool?.tryDecode(body, shapeName)
+        ? opts.codecPool?.tryDecode(body, shapeName)
         : undefined;
     if (offloaded === undefined) fast = readJsonInputFast(body, shapeName);
     else {

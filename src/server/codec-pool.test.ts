@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
-import { DecodePool } from './decode-pool.js';
-import { readJsonInputFast } from './fast-json-input.js';
+import { readJsonInputFast } from '../shapes/fast-json-input.js';
+import { CodecPool } from './codec-pool.js';
 
 /** A body that owns its whole ArrayBuffer, as the request reader hands it over. */
 function ownedBody(text: string): Buffer {
@@ -21,8 +21,8 @@ const putRecordsBody = (n: number, key = 'k'): string =>
     })),
   });
 
-describe('DecodePool', () => {
-  const pool = new DecodePool(1);
+describe('CodecPool', () => {
+  const pool = new CodecPool(1);
   after(() => pool.close());
 
   it('decodes on a worker exactly what the inline fast path reads', async () => {
@@ -61,8 +61,8 @@ describe('DecodePool', () => {
   });
 
   it('does nothing with no workers or once closed', async () => {
-    assert.equal(new DecodePool(0).tryDecode(ownedBody(putRecordsBody(1)), 'PutRecordsInput'), undefined);
-    const closed = new DecodePool(1);
+    assert.equal(new CodecPool(0).tryDecode(ownedBody(putRecordsBody(1)), 'PutRecordsInput'), undefined);
+    const closed = new CodecPool(1);
     await closed.close();
     assert.equal(closed.tryDecode(ownedBody(putRecordsBody(1)), 'PutRecordsInput'), undefined);
   });
