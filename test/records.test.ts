@@ -1,7 +1,7 @@
 // The record path through the official SDK v3 (HTTP/2): PutRecord, PutRecords, GetShardIterator,
 // GetRecords, with AWS's exact error types and messages.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -774,6 +774,19 @@ describe('PutRecords bodies decoded on worker threads', () => {
     const put = await client.send(new PutRecordsCommand({ StreamName: name, Records: records }));
     assert.equal(put.FailedRecordCount, 0);
     assert.equal(server.server!.codecPool.counts.decoded, before + 1, 'the body went through a worker');
+    // Routing (MD5 computed on the worker, or the ExplicitHashKey): the shard whose range holds the key.
+    const half = 1n << 127n;
+    put.Records!.forEach((result, i) => {
+      const r = records[i]!;
+      const key = r.ExplicitHashKey
+        ? BigInt(r.ExplicitHashKey)
+        : BigInt(`0x${createHash('md5').update(r.PartitionKey).digest('hex')}`);
+      assert.equal(
+        result.ShardId,
+        key < half ? 'shardId-000000000000' : 'shardId-000000000001',
+        `record ${i}`,
+      );
+    });
     const stored = [...(await readAll('shardId-000000000000')), ...(await readAll('shardId-000000000001'))];
     assert.equal(stored.length, 500);
     const bySeq = new Map(stored.map((r) => [r.seq, r]));

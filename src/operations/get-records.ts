@@ -22,13 +22,11 @@ import {
 } from '../errors.js';
 import { limits } from '../limits.js';
 import { metricsOf } from '../metrics/metrics.js';
-import { JSON_CONTENT_TYPE } from '../protocol/codec.js';
-import type { StreamingResult } from '../server/handler.js';
 import type { StoredRecord } from '../storage/engine.js';
 import type { Handler, Input, OpContext, Services } from './context.js';
 import { DRY_RUN_MESSAGE, rateExceededMessage } from './put-records.js';
 import { iteratorKey, loadStream, retentionCutoffMs, type StreamView, shardNotFound } from './record-path.js';
-import { encodeGetRecordsJson, type GetRecordsTail } from './records-json.js';
+import { encodeGetRecordsJson, type GetRecordsTail, preEncodedJson } from './records-json.js';
 import { type ShardRuntime, throughputOf } from './shard-runtime.js';
 
 export const getRecords: Handler = async (services, input, ctx) => {
@@ -164,7 +162,7 @@ function respond(
 ): unknown {
   const seqs = sequenceNumbersOf(streamTagOf(view.meta.uid), shardIndex, records);
   const encryption = view.encrypted ? 'KMS' : undefined;
-  if (ctx.wire === 'json') return preEncoded(encodeGetRecordsJson(records, seqs, encryption, tail));
+  if (ctx.wire === 'json') return preEncodedJson(encodeGetRecordsJson(records, seqs, encryption, tail));
   return {
     Records: records.map((r, i) => ({
       SequenceNumber: seqs[i],
@@ -174,17 +172,5 @@ function respond(
       ...(encryption ? { EncryptionType: encryption } : {}),
     })),
     ...tail,
-  };
-}
-
-function preEncoded(body: Buffer): StreamingResult {
-  return {
-    streaming: true,
-    async run(_req, res) {
-      res.statusCode = 200;
-      res.setHeader('Content-Type', JSON_CONTENT_TYPE);
-      res.setHeader('Content-Length', body.length);
-      res.end(body);
-    },
   };
 }

@@ -16,10 +16,12 @@ import {
 } from '../errors.js';
 import { limits } from '../limits.js';
 import { metricsOf } from '../metrics/metrics.js';
+import { digestsOf } from '../shapes/fast-json-transfer.js';
 import type { AppendRecord } from '../storage/engine.js';
 import type { Handler, Input, OpContext, Services } from './context.js';
 import { noteOnDemandWrites } from './on-demand-scaling.js';
 import { loadWritableStream, type StreamView } from './record-path.js';
+import { encodePutRecordsJson, preEncodedJson } from './records-json.js';
 import { type ShardRuntime, type Throughput, throughputOf } from './shard-runtime.js';
 
 export const DRY_RUN_MESSAGE = 'Request would have succeeded, but DryRun flag is set.';
@@ -55,6 +57,8 @@ export const putRecords: Handler = async (services, input, ctx) => {
     let failed = 0;
     for (const r of results) if (r.ErrorCode !== undefined) failed++;
     metricsOf(services)?.putRecords(view.meta, view.router, entries, slots, sizes, results, ctx.nowMs);
+    if (ctx.wire === 'json')
+      return preEncodedJson(encodePutRecordsJson(failed, results, view.encrypted ? 'KMS' : undefined));
     const out: Record<string, unknown> = { FailedRecordCount: failed, Records: results };
     if (view.encrypted) out.EncryptionType = 'KMS';
     return out;
@@ -95,6 +99,7 @@ export function routeEntries(
 ): Uint32Array {
   const { router, maxRecordBytes } = view;
   const auto = view.meta.recordDistribution === 'AUTO';
+  const digests = digestsOf(entries);
   const slots = new Uint32Array(entries.length);
   let total = 0;
   for (let i = 0; i < entries.length; i++) {
@@ -105,6 +110,7 @@ export function routeEntries(
     if (size > maxRecordBytes) throw recordTooLarge(e, i, size, maxRecordBytes, memberPath);
     if (auto) slots[i] = router.nextRoundRobinSlot();
     else if (e.ExplicitHashKey !== undefined) slots[i] = router.slotForExplicitHashKey(e.ExplicitHashKey);
+    else if (digests !== undefined) slots[i] = router.slotForDigest(digests, i * 4);
     else slots[i] = router.slotForPartitionKey(e.PartitionKey);
   }
   if (total > limits.putRecordsRequestBytesMax)

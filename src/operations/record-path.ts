@@ -160,6 +160,12 @@ export class ShardRouter {
     return this.#slotForWords(w[0]!, w[1]!, w[2]!, w[3]!);
   }
 
+  /** Slot of the shard holding a hash key given as 4 big-endian words at `words[at..at+3]`. */
+  slotForDigest(words: Uint32Array, at: number): number {
+    if (this.shards.length === 1) return 0;
+    return this.#slotForWords(words[at]!, words[at + 1]!, words[at + 2]!, words[at + 3]!);
+  }
+
   /** Slot for an ExplicitHashKey (a decimal string the validator already shaped); throws AWS's error when out of range. */
   slotForExplicitHashKey(decimal: string): number {
     const key = BigInt(decimal);

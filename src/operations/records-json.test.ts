@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { encodeJson } from '../protocol/codec.js';
 import type { StoredRecord } from '../storage/engine.js';
-import { encodeGetRecordsJson, type GetRecordsTail } from './records-json.js';
+import { encodeGetRecordsJson, encodePutRecordsJson, type GetRecordsTail } from './records-json.js';
 
 const record = fc.record({
   offset: fc.nat(),
@@ -54,6 +54,39 @@ describe('encodeGetRecordsJson', () => {
           JSON.parse(actual);
         },
       ),
+    );
+  });
+});
+
+describe('encodePutRecordsJson', () => {
+  const entry = fc.oneof(
+    fc.record({
+      SequenceNumber: fc.stringMatching(/^[0-9]{56}$/),
+      ShardId: fc.nat({ max: 99_999 }).map((n) => `shardId-${String(n).padStart(12, '0')}`),
+    }),
+    fc.record({
+      ErrorCode: fc.constantFrom(
+        'ProvisionedThroughputExceededException',
+        'InternalFailure',
+        'KMSThrottlingException',
+      ),
+      ErrorMessage: fc.string({ maxLength: 120, unit: 'binary' }),
+    }),
+  );
+
+  it('writes exactly what the generic JSON encoder writes', () => {
+    fc.assert(
+      fc.property(fc.array(entry, { minLength: 1, maxLength: 40 }), fc.boolean(), (results, kms) => {
+        const failed = results.filter((r) => 'ErrorCode' in r).length;
+        const expected = encodeJson({
+          FailedRecordCount: failed,
+          Records: results,
+          ...(kms ? { EncryptionType: 'KMS' } : {}),
+        });
+        const actual = encodePutRecordsJson(failed, results, kms ? 'KMS' : undefined).toString('utf8');
+        assert.equal(actual, expected);
+        JSON.parse(actual);
+      }),
     );
   });
 });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { readJsonInputFast } from './fast-json-input.js';
-import { packInput, unpackInput } from './fast-json-transfer.js';
+import { digestsOf, packInput, unpackInput } from './fast-json-transfer.js';
 
 const body = (value: unknown): Buffer => Buffer.from(JSON.stringify(value));
 
@@ -23,6 +23,15 @@ describe('fast-json-transfer', () => {
     assert.equal(packed.hashKeys?.length, 50);
     const back = unpackInput(packed);
     assert.deepEqual(back, input);
+    // Routing digests: MD5 of every key without an ExplicitHashKey, zeros for the others.
+    const digests = digestsOf(back.Records as unknown[]);
+    assert.ok(digests);
+    records.forEach((r, i) => {
+      const expected = r.ExplicitHashKey
+        ? [0, 0, 0, 0]
+        : [0, 4, 8, 12].map((o) => createHash('md5').update(r.PartitionKey).digest().readUInt32BE(o));
+      assert.deepEqual([...digests.subarray(i * 4, i * 4 + 4)], expected, `digest of record ${i}`);
+    });
     assert.deepEqual(Object.keys(back), Object.keys(input));
     const first = (back.Records as { Data: Buffer }[])[1]!;
     assert.ok(Buffer.isBuffer(first.Data));

@@ -2,6 +2,7 @@
 // buffer the fast path decoded them into (transferred, not copied), and the per-record fields
 // travel as flat arrays, so the event-loop thread rebuilds the input without a structured clone
 // of 500 objects.
+import { md5Words } from '../domain/md5.js';
 
 /** Transferable form of a fast-path input whose only list is `Records` of {Data, PartitionKey, ExplicitHashKey}. */
 export interface PackedInput {
@@ -15,6 +16,19 @@ export interface PackedInput {
   readonly keys: string;
   /** ExplicitHashKey per record, or null when no record has one. */
   readonly hashKeys: (string | undefined)[] | null;
+  /**
+   * MD5 of each partition key as 4 big-endian words per record (zeros where an ExplicitHashKey
+   * routes instead): routing work done on the worker too. Null when it could not be computed.
+   */
+  readonly digests: Uint32Array | null;
+}
+
+/** Digests computed by a worker for a Records list, by the list's identity. */
+const precomputed = new WeakMap<readonly unknown[], Uint32Array>();
+
+/** The partition keys' MD5 words a worker computed for `records`, if any (see PackedInput.digests). */
+export function digestsOf(records: readonly unknown[]): Uint32Array | undefined {
+  return precomputed.get(records);
 }
 
 interface RecordIn {
@@ -46,7 +60,25 @@ export function packInput(input: Record<string, unknown>): PackedInput | undefin
   }
   const scalars: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(input)) if (k !== 'Records') scalars[k] = v;
-  return { scalars, blobs: blobs as ArrayBuffer, spans, keys: keys.join(SEPARATOR), hashKeys };
+  return {
+    scalars,
+    blobs: blobs as ArrayBuffer,
+    spans,
+    keys: keys.join(SEPARATOR),
+    hashKeys,
+    digests: digestsFor(records),
+  };
+}
+
+function digestsFor(records: readonly RecordIn[]): Uint32Array | null {
+  const out = new Uint32Array(records.length * 4);
+  try {
+    for (let i = 0; i < records.length; i++)
+      if (records[i]!.ExplicitHashKey === undefined) out.set(md5Words(records[i]!.PartitionKey), i * 4);
+  } catch {
+    return null; // a key md5Words refuses: the event-loop thread routes (and answers) as usual
+  }
+  return out;
 }
 
 /** The input `packInput` packed, members in model order as the fast path builds them (Records first). */
@@ -63,5 +95,6 @@ export function unpackInput(packed: PackedInput): Record<string, unknown> {
         ? { Data: data, PartitionKey: keys[i]! }
         : { Data: data, ExplicitHashKey: hashKey, PartitionKey: keys[i]! };
   }
+  if (packed.digests !== null) precomputed.set(records, packed.digests);
   return { Records: records, ...packed.scalars };
 }
