@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
+import { markAsUntransferable } from 'node:worker_threads';
 import { readJsonInputFast } from '../shapes/fast-json-input.js';
 import { CodecPool } from './codec-pool.js';
 
@@ -58,6 +59,19 @@ describe('CodecPool', () => {
     await Promise.all(jobs);
     const shared = Buffer.from(putRecordsBody(1));
     assert.equal(pool.tryDecode(shared.subarray(1), 'PutRecordsInput'), undefined);
+  });
+
+  it('never loses a body it cannot transfer', async () => {
+    const body = ownedBody(putRecordsBody(50));
+    markAsUntransferable(body.buffer);
+    // Node 20 copies such a buffer instead of moving it; later versions refuse the transfer, and
+    // then the caller keeps the body and reads it itself. Either way the body stays readable.
+    const pending = pool.tryDecode(body, 'PutRecordsInput');
+    if (pending !== undefined) {
+      const result = await pending;
+      assert.ok('input' in result && (result.input.Records as unknown[]).length === 50);
+    }
+    assert.equal((JSON.parse(body.toString()) as { Records: unknown[] }).Records.length, 50);
   });
 
   it('does nothing with no workers or once closed', async () => {

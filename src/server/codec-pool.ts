@@ -90,17 +90,26 @@ export class CodecPool {
     const slot = this.#pick();
     if (slot === undefined) return undefined;
     const job = makeJob(this.#nextId++);
-    return new Promise<T>((resolve, reject) => {
-      slot.pending.set(job.id, (reply) => {
+    let settle: (reply: CodecReply | undefined) => void = () => undefined;
+    const done = new Promise<T>((resolve, reject) => {
+      settle = (reply) => {
         try {
           if (reply === undefined) throw new Error('codec worker stopped');
           resolve(finish(reply));
         } catch (error) {
           reject(error);
         }
-      });
-      slot.worker.postMessage(job, transfers(job));
+      };
     });
+    try {
+      // Throws before transferring anything (e.g. a buffer Node marked untransferable): the
+      // caller still has its data and does the work itself.
+      slot.worker.postMessage(job, transfers(job));
+    } catch {
+      return undefined;
+    }
+    slot.pending.set(job.id, settle);
+    return done;
   }
 
   #pick(): Slot | undefined {
