@@ -2,11 +2,13 @@
 // proves that servers start and stop, every workload runs end to end and the
 // results are written. Performance is measured by `npm run bench`, never asserted.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { type BenchReport, parseBenchArgs, runBench } from '../src/bench/run.js';
 import type { ScenarioResult } from '../src/bench/scenario.js';
 import { ALL_SCENARIOS } from '../src/bench/scenarios.js';
@@ -143,5 +145,22 @@ describe('npm run bench --quick (node-baseline yardstick)', () => {
     } finally {
       await rm(outDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('h2-floor', () => {
+  it('measures the round trip of a do-nothing HTTP/2 server and stops it', { timeout: 30_000 }, () => {
+    const script = fileURLToPath(new URL('../src/bench/h2-floor.js', import.meta.url));
+    const out = execFileSync(process.execPath, [script, '--rate', '200', '--seconds', '0.5'], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    const result = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as {
+      rate: number;
+      latencyMs: { n: number; p50: number; p99: number };
+    };
+    assert.equal(result.rate, 200);
+    assert.equal(result.latencyMs.n, 100);
+    assert.ok(result.latencyMs.p50 > 0 && result.latencyMs.p99 >= result.latencyMs.p50);
   });
 });
