@@ -11,7 +11,6 @@ import { Worker } from 'node:worker_threads';
 import { type PackedInput, unpackInput } from '../shapes/fast-json-transfer.js';
 
 export interface CodecJob {
-  readonly kind: 'decode';
   readonly id: number;
   /** The body, transferred: the caller's Buffer is detached until the reply gives it back. */
   readonly body: ArrayBuffer;
@@ -21,10 +20,9 @@ export interface CodecJob {
 
 export interface CodecReply {
   readonly id: number;
-  /** The body, transferred back; without `packed` the fast path declined. */
-  readonly body?: ArrayBuffer;
+  /** The body, always transferred back; without `packed` the fast path declined it. */
+  readonly body: ArrayBuffer;
   readonly packed?: PackedInput;
-  readonly error?: string;
 }
 
 /** What a decode gives: the input, or the body back for the generic path. */
@@ -32,6 +30,7 @@ export type DecodeResult = { readonly input: Record<string, unknown> } | { reado
 
 interface Slot {
   readonly worker: Worker;
+  /** Settles each job in flight: with the reply, or with undefined when the worker stopped. */
   readonly pending: Map<number, (reply: CodecReply | undefined) => void>;
 }
 
@@ -49,67 +48,45 @@ export class CodecPool {
     this.#size = size;
   }
 
-  get size(): number {
-    return this.#size;
-  }
-
   /**
    * Decodes `body` on a worker, or returns undefined at once when every worker is full (or there
    * are none): the caller then decodes it itself. `body` must own its whole ArrayBuffer.
    */
   tryDecode(body: Buffer, shapeName: string): Promise<DecodeResult> | undefined {
+    if (this.#closed || this.#size === 0) return undefined;
     if (body.byteOffset !== 0 || body.buffer.byteLength !== body.length) return undefined;
-    const length = body.length;
-    return this.#run(
-      (id) => ({ kind: 'decode', id, body: body.buffer as ArrayBuffer, length, shapeName }),
-      (job) => [job.body],
-      (reply) => {
-        if (reply.body === undefined) throw new Error(reply.error ?? 'decode worker lost the body');
+    const slot = this.#pick();
+    if (slot === undefined) return undefined;
+    const job: CodecJob = {
+      id: this.#nextId++,
+      body: body.buffer as ArrayBuffer,
+      length: body.length,
+      shapeName,
+    };
+    try {
+      // Throws before transferring anything (e.g. a buffer Node marked untransferable): the
+      // caller still has its body and decodes it itself.
+      slot.worker.postMessage(job, [job.body]);
+    } catch {
+      return undefined;
+    }
+    return new Promise<DecodeResult>((resolve, reject) => {
+      slot.pending.set(job.id, (reply) => {
+        if (reply === undefined) return reject(new Error('codec worker stopped'));
         if (reply.packed !== undefined) {
           this.counts.decoded++;
-          return { input: unpackInput(reply.packed) };
+          return resolve({ input: unpackInput(reply.packed) });
         }
         this.counts.declined++;
-        return { body: Buffer.from(reply.body, 0, length) };
-      },
-    );
+        resolve({ body: Buffer.from(reply.body, 0, job.length) });
+      });
+    });
   }
 
   async close(): Promise<void> {
     this.#closed = true;
     const slots = this.#slots.splice(0);
     await Promise.all(slots.map((s) => s.worker.terminate()));
-  }
-
-  #run<T>(
-    makeJob: (id: number) => CodecJob,
-    transfers: (job: CodecJob) => ArrayBuffer[],
-    finish: (reply: CodecReply) => T,
-  ): Promise<T> | undefined {
-    if (this.#closed || this.#size === 0) return undefined;
-    const slot = this.#pick();
-    if (slot === undefined) return undefined;
-    const job = makeJob(this.#nextId++);
-    let settle: (reply: CodecReply | undefined) => void = () => undefined;
-    const done = new Promise<T>((resolve, reject) => {
-      settle = (reply) => {
-        try {
-          if (reply === undefined) throw new Error('codec worker stopped');
-          resolve(finish(reply));
-        } catch (error) {
-          reject(error);
-        }
-      };
-    });
-    try {
-      // Throws before transferring anything (e.g. a buffer Node marked untransferable): the
-      // caller still has its data and does the work itself.
-      slot.worker.postMessage(job, transfers(job));
-    } catch {
-      return undefined;
-    }
-    slot.pending.set(job.id, settle);
-    return done;
   }
 
   #pick(): Slot | undefined {

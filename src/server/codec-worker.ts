@@ -3,7 +3,7 @@
 // generic path on the event-loop thread, which makes every error.
 import { parentPort } from 'node:worker_threads';
 import { readJsonInputFast } from '../shapes/fast-json-input.js';
-import { packInput } from '../shapes/fast-json-transfer.js';
+import { type PackedInput, packInput } from '../shapes/fast-json-transfer.js';
 import type { CodecJob, CodecReply } from './codec-pool.js';
 
 const port = parentPort;
@@ -12,15 +12,16 @@ if (port === null) throw new Error('codec-worker must run in a worker thread');
 port.on('message', (job: CodecJob) => decode(job));
 
 function decode(job: CodecJob): void {
-  let reply: CodecReply;
+  let packed: PackedInput | undefined;
   try {
     const input = readJsonInputFast(Buffer.from(job.body, 0, job.length), job.shapeName);
-    const packed = input === undefined ? undefined : packInput(input);
-    reply = packed === undefined ? { id: job.id, body: job.body } : { id: job.id, body: job.body, packed };
-  } catch (error) {
-    reply = { id: job.id, body: job.body, error: String(error) };
+    packed = input === undefined ? undefined : packInput(input);
+  } catch {
+    packed = undefined; // the generic path on the event-loop thread reads it and makes the error
   }
   // The body always goes back: memory the event-loop thread allocated is freed by its own
   // collector, not whenever this thread's next garbage collection happens to run.
-  port!.postMessage(reply, reply.packed === undefined ? [job.body] : [job.body, reply.packed.blobs]);
+  const reply: CodecReply =
+    packed === undefined ? { id: job.id, body: job.body } : { id: job.id, body: job.body, packed };
+  port!.postMessage(reply, packed === undefined ? [job.body] : [job.body, packed.blobs]);
 }
