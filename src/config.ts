@@ -29,6 +29,11 @@ export interface Config {
   readonly shardReadBytesPerSec?: number;
   /** On-demand streams split a shard offered more than its write capacity for this long. */
   readonly onDemandScaleUpAfterMs?: number;
+  /**
+   * A GetRecords that reaches the end of an open shard while appends are being committed waits at
+   * most this long for them (default limits.getRecordsCommitWaitMsDefault; 0 never waits).
+   */
+  readonly getRecordsCommitWaitMs?: number;
   /** Counting for /metrics, /metrics.json and the console (default on; `false` for benchmarks). */
   readonly metrics?: boolean;
   /**

@@ -16,6 +16,8 @@ export const limits = {
   putRecordsRequestBytesMax: 10 * 1024 * 1024,
   getRecordsRecordsMax: 10_000,
   getRecordsBytesMax: 10 * 1024 * 1024,
+  /** A GetRecords that reaches the end of an open shard waits this long at most for commits under way. */
+  getRecordsCommitWaitMsDefault: 10,
   iteratorLifetimeMs: 5 * 60 * 1000,
   nextTokenLifetimeMs: 300 * 1000,
 

@@ -22,7 +22,9 @@ import { Decoder, Encoder } from 'cbor-x';
 import { startServer } from '../src/app.js';
 import { defaultConfig } from '../src/config.js';
 import { encodeIterator } from '../src/domain/shard-iterator.js';
+import { logIdOf } from '../src/domain/stream-model.js';
 import { iteratorKey } from '../src/operations/record-path.js';
+import type { MemoryEngine, MemoryFaults } from '../src/storage/memory/memory-engine.js';
 import { openEngine } from '../src/storage/open-engine.js';
 import {
   ACCOUNT,
@@ -831,5 +833,102 @@ describe('PutRecords bodies decoded on worker threads', () => {
       String(res.json?.message),
       /^10 validation errors detected: Value '' at 'records\.1\.member\.partitionKey'/,
     );
+  });
+});
+
+describe('GetRecords at the end of a shard with a commit under way', () => {
+  let server: TestServer;
+  let client: KinesisClient;
+  let faults: MemoryFaults;
+  let logId: string;
+  const name = randomName('tail');
+
+  before(async () => {
+    // A generous wait bound, so that a commit slowed to 300 ms is waited for however slow this host is.
+    server = await startTestServer({ stateDelayMs: 0, storage: 'memory', getRecordsCommitWaitMs: 1_000 });
+    client = kinesis(server.endpoint);
+    if (server.external) return;
+    await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
+    const engine = server.server!.services.engine as MemoryEngine;
+    faults = engine.faults;
+    const meta = (await server.server!.services.streams.all(Date.now())).find((s) => s.name === name)!;
+    logId = logIdOf(meta, 0);
+  });
+  after(async () => {
+    client.destroy();
+    await server.close();
+  });
+
+  const latest = async (): Promise<string> => {
+    const it = await client.send(
+      new GetShardIteratorCommand({
+        StreamName: name,
+        ShardId: 'shardId-000000000000',
+        ShardIteratorType: 'LATEST',
+      }),
+    );
+    return it.ShardIterator!;
+  };
+  /** Sends a PutRecord and resolves once the server holds it as a pending append (boxed: an async function would flatten it). */
+  const putPending = async (data: string): Promise<{ put: Promise<unknown> }> => {
+    const put = client.send(
+      new PutRecordCommand({ StreamName: name, PartitionKey: 'k', Data: Buffer.from(data) }),
+    );
+    await waitFor(
+      async () => server.server!.services.engine.logs.settled(logId) !== undefined || undefined,
+      5_000,
+      1,
+    );
+    return { put };
+  };
+
+  it('includes a record whose commit finishes within the wait', async (t) => {
+    if (server.external) return t.skip('needs the in-process memory engine to slow commits');
+    const iterator = await latest();
+    faults.delayAppendMs = 300;
+    try {
+      const { put } = await putPending('soon');
+      const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator }));
+      assert.equal(
+        server.server!.services.engine.logs.settled(logId),
+        undefined,
+        'the call waited for the commit',
+      );
+      assert.deepEqual(
+        (page.Records ?? []).map((r) => Buffer.from(r.Data!).toString()),
+        ['soon'],
+        'the record being committed came with this call',
+      );
+      await put;
+      const next = await client.send(new GetRecordsCommand({ ShardIterator: page.NextShardIterator }));
+      assert.deepEqual(next.Records, [], 'and is not returned twice');
+    } finally {
+      faults.delayAppendMs = 0;
+    }
+  });
+
+  it('does not wait longer than the bound for a slow commit', async (t) => {
+    if (server.external) return t.skip('needs the in-process memory engine to slow commits');
+    const iterator = await latest();
+    faults.delayAppendMs = 3_000;
+    try {
+      const { put } = await putPending('late');
+      const t0 = performance.now();
+      const page = await client.send(new GetRecordsCommand({ ShardIterator: iterator }));
+      const ms = performance.now() - t0;
+      assert.deepEqual(page.Records, [], 'nothing committed yet');
+      assert.ok(
+        ms >= 900 && ms < 2_500,
+        `GetRecords took ${ms.toFixed(0)} ms: the bound is 1,000, the commit 3,000`,
+      );
+      await put;
+      const next = await client.send(new GetRecordsCommand({ ShardIterator: page.NextShardIterator }));
+      assert.deepEqual(
+        (next.Records ?? []).map((r) => Buffer.from(r.Data!).toString()),
+        ['late'],
+      );
+    } finally {
+      faults.delayAppendMs = 0;
+    }
   });
 });

@@ -22,7 +22,7 @@ import {
 } from '../errors.js';
 import { limits } from '../limits.js';
 import { metricsOf } from '../metrics/metrics.js';
-import type { StoredRecord } from '../storage/engine.js';
+import type { LogStore, ReadLimits, ReadResult, StoredRecord } from '../storage/engine.js';
 import type { Handler, Input, OpContext, Services } from './context.js';
 import { DRY_RUN_MESSAGE, rateExceededMessage } from './put-records.js';
 import { iteratorKey, loadStream, retentionCutoffMs, type StreamView, shardNotFound } from './record-path.js';
@@ -64,11 +64,17 @@ export const getRecords: Handler = async (services, input, ctx) => {
 
   const logId = logIdOf(view.meta, shard.index);
   const rt = admitRead(services, view, shard.index, logId, ctx.nowMs);
-  const result = await services.engine.logs.read(logId, pos.offset, {
-    maxRecords: limit,
-    maxBytes: limits.getRecordsBytesMax,
-    minTimestampMs: retentionCutoffMs(services, view.meta, ctx.nowMs),
-  });
+  const result = await readToEnd(
+    services.engine.logs,
+    logId,
+    pos.offset,
+    {
+      maxRecords: limit,
+      maxBytes: limits.getRecordsBytesMax,
+      minTimestampMs: retentionCutoffMs(services, view.meta, ctx.nowMs),
+    },
+    services.config.getRecordsCommitWaitMs ?? limits.getRecordsCommitWaitMsDefault,
+  );
   const { records, nextOffset, endOffset } = result;
   if (rt !== undefined) rt.readBytes?.charge(recordBytes(records), ctx.nowMs);
   const last = records.at(-1);
@@ -83,6 +89,64 @@ export const getRecords: Handler = async (services, input, ctx) => {
   metricsOf(services)?.getRecords(view.meta, shard.index, records, ctx.nowMs);
   return respond(ctx, view, records, shard.index, tail);
 };
+
+/**
+ * Reads one page. When the page reaches the end of the log with room to spare and appends are
+ * being committed, waits for those commits (at most `waitMs`) and adds what they
+ * made visible: a polling consumer gets a record on the poll that finds it being written rather
+ * than on the next one. Only appends already queued are waited for, so a busy shard cannot hold a
+ * reader. Closed shards take no appends, so nothing is ever pending there.
+ */
+export async function readToEnd(
+  logs: LogStore,
+  logId: string,
+  fromOffset: number,
+  readLimits: ReadLimits,
+  waitMs: number,
+): Promise<ReadResult> {
+  const first = await logs.read(logId, fromOffset, readLimits);
+  if (first.nextOffset < first.endOffset || first.records.length >= readLimits.maxRecords) return first;
+  const bytes = recordBytes(first.records);
+  if (bytes >= readLimits.maxBytes) return first;
+  const settling = logs.settled(logId);
+  if (settling === undefined || waitMs <= 0 || !(await settledWithin(settling, waitMs))) return first;
+  const more = await logs.read(logId, first.nextOffset, {
+    ...readLimits,
+    maxRecords: readLimits.maxRecords - first.records.length,
+    maxBytes: readLimits.maxBytes - bytes,
+  });
+  if (more.records.length === 0) return { ...more, records: first.records };
+  // A read returns at least one record even past maxBytes; this page already has its records.
+  const records =
+    first.records.length === 0 ? more.records : fitting(first.records, more, readLimits.maxBytes - bytes);
+  const last = records.at(-1);
+  return { ...more, records, nextOffset: last === undefined ? first.nextOffset : last.offset + 1 };
+}
+
+/** `first` followed by as many of `more`'s records as fit in `roomBytes`. */
+function fitting(first: StoredRecord[], more: ReadResult, roomBytes: number): StoredRecord[] {
+  const records = first.slice();
+  let room = roomBytes;
+  for (const r of more.records) {
+    room -= r.data.length + r.partitionKey.length;
+    if (room < 0) break;
+    records.push(r);
+  }
+  return records;
+}
+
+/** True when `p` settled within `ms`. */
+async function settledWithin(p: Promise<void>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(resolve, ms, false);
+  });
+  try {
+    return await Promise.race([p.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * GetRecords limits per shard (under --limits aws): 5 calls/s, and reads are refused while the

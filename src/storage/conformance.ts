@@ -404,6 +404,33 @@ function describeConcurrency(run: Run): void {
         for (const id of ids) assertSame(await readAll(engine, id), sent.get(id)!, 0);
       }));
 
+    test('settled: undefined when idle; settles after every append queued before it', () =>
+      run(async ({ engine }) => {
+        await engine.logs.create('s/0');
+        assert.equal(engine.logs.settled('s/0'), undefined, 'nothing pending on a new log');
+        assert.equal(engine.logs.settled('missing/0'), undefined, 'nothing pending on a missing log');
+        const appends = Array.from({ length: 12 }, (_, i) => engine.logs.append('s/0', records(3, 50, i)));
+        const settled = engine.logs.settled('s/0');
+        assert.ok(settled !== undefined, 'appends are pending');
+        const later = engine.logs.append('s/0', records(1, 50, 99));
+        await settled;
+        // Every append queued before the call is visible; the later one may or may not be.
+        const page = await engine.logs.read('s/0', 0, unlimited);
+        assert.ok(page.endOffset >= 36, `end ${page.endOffset} after settled`);
+        await Promise.all([...appends, later]);
+        assert.equal(engine.logs.settled('s/0'), undefined, 'nothing pending once all committed');
+      }));
+
+    test('settled never rejects, also when appends fail', () =>
+      run(async ({ engine }) => {
+        await engine.logs.create('s/0');
+        const failing = engine.logs.append('s/0', records(2, 10));
+        const dropped = engine.logs.drop('s/0');
+        const settled = engine.logs.settled('s/0');
+        await Promise.allSettled([failing, dropped]);
+        if (settled !== undefined) await settled;
+      }));
+
     test('reads during appends only see whole appends', () =>
       run(async ({ engine }) => {
         await engine.logs.create('s/0');

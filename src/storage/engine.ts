@@ -71,6 +71,12 @@ export interface LogStore {
   offsetForTimestamp(logId: string, timestampMs: number): Promise<number>;
   /** Deletes whole segments whose newest record is older than `cutoffMs`. Returns records dropped. */
   trimBefore(logId: string, cutoffMs: number): Promise<number>;
+  /**
+   * A promise that settles (never rejects) once every append queued to `logId` so far has been
+   * committed or has failed; undefined when none is pending or the log does not exist. Lets a
+   * reader at the end of a log include records whose commit is already under way.
+   */
+  settled(logId: string): Promise<void> | undefined;
   /** Calls `listener` after records are appended (committed) to `logId`. Returns an unsubscribe. */
   onAppend(logId: string, listener: (endOffset: number) => void): () => void;
 }

@@ -96,6 +96,10 @@ export class LocalLogStore implements LogStore {
     return log === undefined ? Promise.reject(new LogNotFoundError(logId)) : log.append(records);
   }
 
+  settled(logId: string): Promise<void> | undefined {
+    return this.#logs.get(logId)?.settled();
+  }
+
   async read(logId: string, fromOffset: number, limits: ReadLimits): Promise<ReadResult> {
     return this.#get(logId).read(fromOffset, limits);
   }

@@ -67,6 +67,8 @@ interface WritePlan {
   readonly results: readonly AppendResult[];
 }
 
+const noop = (): void => undefined;
+
 interface PendingAppend {
   readonly batch: EncodedBatch;
   readonly bytes: number;
@@ -111,6 +113,9 @@ export class LocalLog {
   #written: WriteTip;
   #queue: PendingAppend[] = [];
   #queueHead = 0;
+  /** Appends queued and not yet resolved or rejected, and the newest of them. */
+  #pendingAppends = 0;
+  #newestAppend: Promise<AppendResult> | undefined;
   #draining: Promise<void> | undefined;
   /** Publications of written groups, oldest first; each settles after the one before it. */
   #inFlight: Promise<void>[] = [];
@@ -188,10 +193,34 @@ export class LocalLog {
     }
     const batch = encodeBatch(records, bytes, (n) => this.#ctx.buffers.acquire(n));
     const committed = new Promise<AppendResult>((resolve, reject) => {
-      this.#queue.push({ batch, bytes, resolve, reject });
+      let open = true;
+      const done = (): boolean => {
+        if (!open) return false;
+        open = false;
+        this.#pendingAppends--;
+        return true;
+      };
+      this.#queue.push({
+        batch,
+        bytes,
+        resolve: (result) => {
+          if (done()) resolve(result);
+        },
+        reject: (error) => {
+          if (done()) reject(error);
+        },
+      });
     });
+    this.#pendingAppends++;
+    this.#newestAppend = committed;
     this.#draining ??= this.#drain();
     return committed;
+  }
+
+  /** See LogStore.settled: groups are published in queue order, so the newest append settles last. */
+  settled(): Promise<void> | undefined {
+    if (this.#pendingAppends === 0 || this.#newestAppend === undefined) return undefined;
+    return this.#newestAppend.then(noop, noop);
   }
 
   /**

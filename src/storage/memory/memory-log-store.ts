@@ -19,6 +19,8 @@ interface MemoryLog {
   lastTimestampMs: number | undefined;
   /** Serializes appends so that delayed appends still commit in call order. */
   chain: Promise<unknown>;
+  /** Appends not yet committed or failed. */
+  pending: number;
 }
 
 /** LogStore in arrays, with fault injection. Each append is its own "segment" for retention. */
@@ -45,6 +47,7 @@ export class MemoryLogStore implements LogStore {
       startOffset: 0,
       lastTimestampMs: undefined,
       chain: Promise.resolve(),
+      pending: 0,
     });
   }
 
@@ -66,8 +69,17 @@ export class MemoryLogStore implements LogStore {
       return this.#commit(logId, log, copies);
     };
     const result = log.chain.then(run, run);
-    log.chain = result.catch(() => undefined);
+    log.pending++;
+    log.chain = result.then(
+      () => void log.pending--,
+      () => void log.pending--,
+    );
     return result;
+  }
+
+  settled(logId: string): Promise<void> | undefined {
+    const log = this.#logs.get(logId);
+    return log === undefined || log.pending === 0 ? undefined : log.chain.then(() => undefined);
   }
 
   #commit(logId: string, log: MemoryLog, records: readonly AppendRecord[]): AppendResult {
