@@ -192,10 +192,14 @@ async function runScenario(
   }
 }
 
-function newestProfile(dir: string): string | undefined {
+/**
+ * The newest main-thread profile in `dir`. Node names them CPU.<date>.<time>.<pid>.<thread id>.<seq>;
+ * worker threads (the codec pool) write their own with thread ids from 1.
+ */
+export function newestProfile(dir: string): string | undefined {
   try {
     return readdirSync(dir)
-      .filter((f) => f.endsWith('.cpuprofile'))
+      .filter((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f))
       .sort()
       .map((f) => join(dir, f))
       .pop();
