@@ -22,6 +22,19 @@ export interface ShardMeta {
   /** Set when the shard is closed by resharding: the log offset one past its last record. */
   readonly closedEndOffset?: number;
   readonly closedAtMs?: number;
+  /**
+   * Set by the retention sweeper when it drops the log of a closed shard whose data all passed
+   * retention: the shard stays gone even if the retention period is raised later.
+   */
+  readonly expired?: true;
+}
+
+/**
+ * A closed shard all of whose data is past retention (its last record arrived before it closed),
+ * or one the sweeper has already removed: gone from listings, iterators and subscriptions, as on AWS.
+ */
+export function isExpiredShard(shard: ShardMeta, retentionCutoffMs: number): boolean {
+  return shard.expired === true || (shard.closedAtMs !== undefined && shard.closedAtMs < retentionCutoffMs);
 }
 
 export interface StreamMeta {

@@ -24,7 +24,7 @@ import {
 import type { WireFormat } from '../protocol/codec.js';
 import { EVENT_STREAM_CONTENT_TYPE } from '../protocol/event-stream.js';
 import type { Res } from '../server/handler.js';
-import { LogNotFoundError, type StoredRecord } from '../storage/engine.js';
+import { LogNotFoundError, type ReadResult, type StoredRecord } from '../storage/engine.js';
 import type { Claim, StopReason } from './fanout-hub.js';
 import { SharedReads, sharedReadsOf } from './shared-reads.js';
 import {
@@ -178,11 +178,20 @@ export class Subscription {
     const shared = sharedReadsOf(this.#o.services);
     let batch = key === undefined ? undefined : shared.get(key);
     if (batch === undefined) {
-      const result = await this.#o.services.engine.logs.read(this.#logId, this.#offset, {
-        maxRecords,
-        maxBytes,
-        ...retention,
-      });
+      let result: ReadResult;
+      try {
+        result = await this.#o.services.engine.logs.read(this.#logId, this.#offset, {
+          maxRecords,
+          maxBytes,
+          ...retention,
+        });
+      } catch (err) {
+        if (!(err instanceof LogNotFoundError) || closedEnd === undefined) throw err;
+        // The retention sweeper dropped this closed shard's log: everything in it had expired, so
+        // the shard has nothing left but its end (the next turn sends ChildShards).
+        this.#offset = closedEnd;
+        return 'sent';
+      }
       if (result.records.length === 0) {
         // Records past retention are skipped silently, as GetRecords does.
         this.#offset = Math.max(this.#offset, result.nextOffset);

@@ -1,6 +1,13 @@
 // Renders stored stream metadata in the API's output shapes (shared by Describe*, ListStreams, ListShards).
 import { encodeSequenceNumber, shardStartSequenceNumber, streamTagOf } from '../domain/sequence-number.js';
-import { isOpen, type ShardMeta, type StreamMeta, StreamStatus, shardIdOf } from '../domain/stream-model.js';
+import {
+  isExpiredShard,
+  isOpen,
+  type ShardMeta,
+  type StreamMeta,
+  StreamStatus,
+  shardIdOf,
+} from '../domain/stream-model.js';
 import { arnOf, type PendingMeta } from './stream-store.js';
 
 /** A shard in the API's Shard shape; `meta` supplies the stream tag of its sequence numbers. */
@@ -28,7 +35,7 @@ export function shardOutput(meta: StreamMeta, shard: ShardMeta): Record<string, 
 export function visibleShards(meta: StreamMeta, retentionCutoffMs?: number): readonly ShardMeta[] {
   if (meta.status === StreamStatus.CREATING || (meta as PendingMeta).shardsHidden === true) return [];
   if (retentionCutoffMs === undefined) return meta.shards;
-  return meta.shards.filter((s) => s.closedAtMs === undefined || s.closedAtMs >= retentionCutoffMs);
+  return meta.shards.filter((s) => !isExpiredShard(s, retentionCutoffMs));
 }
 
 export function enhancedMonitoring(meta: StreamMeta): Record<string, unknown>[] {

@@ -8,6 +8,7 @@ import {
   type IteratorPosition,
 } from '../domain/shard-iterator.js';
 import {
+  isExpiredShard,
   logIdOf,
   parseStreamArn,
   type ShardMeta,
@@ -22,7 +23,13 @@ import {
 } from '../errors.js';
 import { limits } from '../limits.js';
 import { metricsOf } from '../metrics/metrics.js';
-import type { LogStore, ReadLimits, ReadResult, StoredRecord } from '../storage/engine.js';
+import {
+  LogNotFoundError,
+  type LogStore,
+  type ReadLimits,
+  type ReadResult,
+  type StoredRecord,
+} from '../storage/engine.js';
 import type { Handler, Input, OpContext, Services } from './context.js';
 import { DRY_RUN_MESSAGE, rateExceededMessage } from './put-records.js';
 import { iteratorKey, loadStream, retentionCutoffMs, type StreamView, shardNotFound } from './record-path.js';
@@ -45,6 +52,11 @@ export const getRecords: Handler = async (services, input, ctx) => {
   const next = (offset: number) =>
     encodeIterator(key, { ...pos, streamUid: view.meta.uid, offset, issuedAtMs: ctx.nowMs });
 
+  const cutoffMs = retentionCutoffMs(services, view.meta, ctx.nowMs);
+  // A closed shard whose data all passed retention has nothing left to read (its log may be gone).
+  if (isExpiredShard(shard, cutoffMs))
+    return respond(ctx, view, [], shard.index, endOfShard(view.meta, shard));
+
   // An iterator from an earlier stream of the same name reads nothing; its successor starts at
   // the new stream's beginning (AWS answers such iterators with an empty page too).
   if (view.meta.uid !== pos.streamUid) {
@@ -64,17 +76,21 @@ export const getRecords: Handler = async (services, input, ctx) => {
 
   const logId = logIdOf(view.meta, shard.index);
   const rt = admitRead(services, view, shard.index, logId, ctx.nowMs);
-  const result = await readToEnd(
-    services.engine.logs,
-    logId,
-    pos.offset,
-    {
-      maxRecords: limit,
-      maxBytes: limits.getRecordsBytesMax,
-      minTimestampMs: retentionCutoffMs(services, view.meta, ctx.nowMs),
-    },
-    services.config.getRecordsCommitWaitMs ?? limits.getRecordsCommitWaitMsDefault,
-  );
+  let result: ReadResult;
+  try {
+    result = await readToEnd(
+      services.engine.logs,
+      logId,
+      pos.offset,
+      { maxRecords: limit, maxBytes: limits.getRecordsBytesMax, minTimestampMs: cutoffMs },
+      services.config.getRecordsCommitWaitMs ?? limits.getRecordsCommitWaitMsDefault,
+    );
+  } catch (err) {
+    // The retention sweeper dropped a closed shard's log after this call loaded the stream.
+    if (err instanceof LogNotFoundError && closedEnd !== undefined)
+      return respond(ctx, view, [], shard.index, endOfShard(view.meta, shard));
+    throw err;
+  }
   const { records, nextOffset, endOffset } = result;
   if (rt !== undefined) rt.readBytes?.charge(recordBytes(records), ctx.nowMs);
   const last = records.at(-1);

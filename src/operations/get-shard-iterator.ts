@@ -2,13 +2,14 @@
 // an iterator token.
 import { decodeSequenceNumber } from '../domain/sequence-number.js';
 import { encodeIterator } from '../domain/shard-iterator.js';
-import { logIdOf, type ShardMeta, shardIdOf } from '../domain/stream-model.js';
+import { isExpiredShard, logIdOf, type ShardMeta, shardIdOf } from '../domain/stream-model.js';
 import {
   DryRunOperationException,
   InvalidArgumentException,
   ProvisionedThroughputExceededException,
   ResourceNotFoundException,
 } from '../errors.js';
+import { LogNotFoundError } from '../storage/engine.js';
 import type { Handler, Input, OpContext, Services } from './context.js';
 import { DRY_RUN_MESSAGE, rateExceededMessage } from './put-records.js';
 import {
@@ -36,11 +37,11 @@ export const getShardIterator: Handler = async (services, input, ctx) => {
   const view = await loadStream(services, address, ctx);
   const shard = view?.shardsByIndex.get(shardIndex);
   // A closed shard whose data all passed retention is gone, as on AWS.
-  const expired =
-    shard?.closedAtMs !== undefined &&
-    view !== undefined &&
-    shard.closedAtMs < retentionCutoffMs(services, view.meta, ctx.nowMs);
-  if (view === undefined || shard === undefined || expired)
+  if (
+    view === undefined ||
+    shard === undefined ||
+    isExpiredShard(shard, retentionCutoffMs(services, view.meta, ctx.nowMs))
+  )
     throw shardNotFound(shardIndex, address.name, address.account);
   checkTypeArguments(input, ctx);
   const t = throughputOf(services.config);
@@ -52,7 +53,10 @@ export const getShardIterator: Handler = async (services, input, ctx) => {
       .tryTake(1, ctx.nowMs)
   )
     throw new ProvisionedThroughputExceededException(rateExceededMessage(view, shardIndex));
-  const offset = await startingOffset(services, view, shard, input);
+  const offset = await startingOffset(services, view, shard, input).catch((err: unknown) => {
+    // The retention sweeper dropped the shard's log after this call loaded the stream.
+    throw err instanceof LogNotFoundError ? shardNotFound(shardIndex, address.name, address.account) : err;
+  });
   if (input.DryRun === true) throw new DryRunOperationException(DRY_RUN_MESSAGE);
   const key = await iteratorKey(services);
   const { meta } = view;

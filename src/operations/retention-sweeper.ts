@@ -1,7 +1,8 @@
 // Background retention: deletes whole log segments whose records are all past the stream's
 // retention period. Reads already hide expired records at once (GetRecords passes the cutoff as
 // minTimestampMs); this only reclaims disk, so it can run rarely and in bounded steps.
-import { logIdOf } from '../domain/stream-model.js';
+import { isExpiredShard, logIdOf, type StreamMeta } from '../domain/stream-model.js';
+import { KinesisError } from '../errors.js';
 import { limits } from '../limits.js';
 import { LogNotFoundError } from '../storage/engine.js';
 import type { Services } from './context.js';
@@ -23,6 +24,36 @@ export interface RetentionSweeper {
 /** Where the running sweeper is kept in services.state (tests reach it there). */
 export const STATE_RETENTION_SWEEPER = 'record-path/retention-sweeper';
 
+/**
+ * Marks the closed shards whose data all passed retention as expired (compare-and-set on the
+ * stream), before their logs are dropped: from then on they stay gone, even if the retention
+ * period is raised. Returns the stream as written, or undefined when it went away meanwhile.
+ */
+async function markExpired(
+  services: Services,
+  meta: StreamMeta,
+  nowMs: number,
+  cutoffMs: number,
+): Promise<StreamMeta | undefined> {
+  const address = { account: meta.account, region: meta.region, name: meta.name };
+  try {
+    const written = await services.streams.update(address, nowMs, (current) =>
+      current.uid !== meta.uid
+        ? current
+        : {
+            ...current,
+            shards: current.shards.map((s) =>
+              s.expired !== true && isExpiredShard(s, cutoffMs) ? { ...s, expired: true as const } : s,
+            ),
+          },
+    );
+    return written.uid === meta.uid ? written : undefined;
+  } catch (err) {
+    if (err instanceof KinesisError) return undefined;
+    throw err;
+  }
+}
+
 export function startRetentionSweeper(services: Services, opts: SweeperOptions = {}): RetentionSweeper {
   const intervalMs = opts.intervalMs ?? limits.retentionSweepIntervalMs;
   const perRun = opts.logsPerRunMax ?? limits.retentionSweepLogsPerRunMax;
@@ -33,19 +64,24 @@ export function startRetentionSweeper(services: Services, opts: SweeperOptions =
 
   const sweep = async (): Promise<number> => {
     const now = Date.now();
-    const logs: { logId: string; cutoffMs: number }[] = [];
-    for (const meta of await services.streams.all(now)) {
+    const logs: { logId: string; cutoffMs: number; drop: boolean }[] = [];
+    for (let meta of await services.streams.all(now)) {
       const cutoffMs = retentionCutoffMs(services, meta, now);
-      for (const shard of meta.shards) logs.push({ logId: logIdOf(meta, shard.index), cutoffMs });
+      if (meta.shards.some((s) => s.expired !== true && isExpiredShard(s, cutoffMs)))
+        meta = (await markExpired(services, meta, now, cutoffMs)) ?? meta;
+      for (const shard of meta.shards)
+        logs.push({ logId: logIdOf(meta, shard.index), cutoffMs, drop: shard.expired === true });
     }
     if (cursor >= logs.length) cursor = 0;
     const batch = logs.slice(cursor, cursor + perRun);
     cursor += batch.length;
     let dropped = 0;
-    for (const { logId, cutoffMs } of batch) {
+    for (const { logId, cutoffMs, drop } of batch) {
       if (stopped) break;
       try {
-        dropped += await services.engine.logs.trimBefore(logId, cutoffMs);
+        // Dropping a log that is already gone is a no-op, so a crash between marking and dropping heals.
+        if (drop) await services.engine.logs.drop(logId);
+        else dropped += await services.engine.logs.trimBefore(logId, cutoffMs);
       } catch (err) {
         // A stream deleted between listing and trimming is not an error.
         if (!(err instanceof LogNotFoundError)) opts.onError?.(err);

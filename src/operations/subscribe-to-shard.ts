@@ -2,18 +2,19 @@
 // position, take-over and rate rules) is an ordinary error response; then the response becomes an
 // event stream served by a fan-out session (src/fanout/subscription.ts).
 
-import type { StreamMeta } from '../domain/stream-model.js';
+import { isExpiredShard, type StreamMeta } from '../domain/stream-model.js';
 import { DryRunOperationException, InvalidArgumentException, ResourceInUseException } from '../errors.js';
 import { fanoutHubOf, heartbeatMsOf, lifetimeMsOf } from '../fanout/fanout-hub.js';
 import { Subscription } from '../fanout/subscription.js';
 import { limits } from '../limits.js';
 import { metricsOf } from '../metrics/metrics.js';
 import type { StreamingResult } from '../server/handler.js';
+import { LogNotFoundError } from '../storage/engine.js';
 import { ConsumerStatus, consumerByArn, creationSecondsOf } from './consumer-store.js';
 import type { Handler, Input, OpContext, Services } from './context.js';
 import { startingOffset } from './get-shard-iterator.js';
 import { DRY_RUN_MESSAGE } from './put-records.js';
-import { loadStream, parseShardId, shardNotFound } from './record-path.js';
+import { loadStream, parseShardId, retentionCutoffMs, shardNotFound } from './record-path.js';
 
 interface StartingPosition {
   readonly Type: string;
@@ -35,17 +36,23 @@ export const subscribeToShard: Handler = async (services, input, ctx) => {
   const shardIndex = parseShardId(shardId);
   const view = await loadStream(services, address, ctx);
   const shard = shardIndex === undefined ? undefined : view?.shardsByIndex.get(shardIndex);
-  if (view === undefined || shard === undefined || shardIndex === undefined)
-    throw shardIndex === undefined
-      ? new InvalidArgumentException(`Invalid ShardId ${shardId}.`)
-      : shardNotFound(shardIndex, stream.name, stream.account);
+  if (shardIndex === undefined) throw new InvalidArgumentException(`Invalid ShardId ${shardId}.`);
+  // A closed shard whose data all passed retention is gone, as for GetShardIterator.
+  if (
+    view === undefined ||
+    shard === undefined ||
+    isExpiredShard(shard, retentionCutoffMs(services, view.meta, ctx.nowMs))
+  )
+    throw shardNotFound(shardIndex, stream.name, stream.account);
   const position = input.StartingPosition as StartingPosition;
   checkStartingPosition(position, ctx);
   const offset = await startingOffset(services, view, shard, {
     ShardIteratorType: position.Type,
     StartingSequenceNumber: position.SequenceNumber,
     Timestamp: position.Timestamp,
-  } satisfies Input);
+  } satisfies Input).catch((err: unknown) => {
+    throw err instanceof LogNotFoundError ? shardNotFound(shardIndex, stream.name, stream.account) : err;
+  });
   if (input.DryRun === true) throw new DryRunOperationException(DRY_RUN_MESSAGE);
 
   const claim = claimCounted(services, view.meta, consumerArn, () =>
