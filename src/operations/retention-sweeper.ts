@@ -58,30 +58,52 @@ export function startRetentionSweeper(services: Services, opts: SweeperOptions =
   const intervalMs = opts.intervalMs ?? limits.retentionSweepIntervalMs;
   const perRun = opts.logsPerRunMax ?? limits.retentionSweepLogsPerRunMax;
   let cursor = 0;
+  /**
+   * Logs of expired shards this process has dropped: not visited again. (After a restart each is
+   * dropped once more, a no-op, which also finishes a drop a crash interrupted after the mark.)
+   */
+  const droppedLogs = new Set<string>();
   let running: Promise<number> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
   const sweep = async (): Promise<number> => {
     const now = Date.now();
-    const logs: { logId: string; cutoffMs: number; drop: boolean }[] = [];
+    const logs: { logId: string; cutoffMs: number }[] = [];
+    const drops: string[] = [];
+    const expiredLogs = new Set<string>();
     for (let meta of await services.streams.all(now)) {
       const cutoffMs = retentionCutoffMs(services, meta, now);
       if (meta.shards.some((s) => s.expired !== true && isExpiredShard(s, cutoffMs)))
         meta = (await markExpired(services, meta, now, cutoffMs)) ?? meta;
-      for (const shard of meta.shards)
-        logs.push({ logId: logIdOf(meta, shard.index), cutoffMs, drop: shard.expired === true });
+      for (const shard of meta.shards) {
+        const logId = logIdOf(meta, shard.index);
+        if (shard.expired !== true) logs.push({ logId, cutoffMs });
+        else {
+          expiredLogs.add(logId);
+          if (!droppedLogs.has(logId)) drops.push(logId);
+        }
+      }
+    }
+    // Forget the streams deleted since.
+    for (const logId of droppedLogs) if (!expiredLogs.has(logId)) droppedLogs.delete(logId);
+    for (const logId of drops.slice(0, perRun)) {
+      if (stopped) break;
+      try {
+        await services.engine.logs.drop(logId);
+        droppedLogs.add(logId);
+      } catch (err) {
+        opts.onError?.(err);
+      }
     }
     if (cursor >= logs.length) cursor = 0;
     const batch = logs.slice(cursor, cursor + perRun);
     cursor += batch.length;
     let dropped = 0;
-    for (const { logId, cutoffMs, drop } of batch) {
+    for (const { logId, cutoffMs } of batch) {
       if (stopped) break;
       try {
-        // Dropping a log that is already gone is a no-op, so a crash between marking and dropping heals.
-        if (drop) await services.engine.logs.drop(logId);
-        else dropped += await services.engine.logs.trimBefore(logId, cutoffMs);
+        dropped += await services.engine.logs.trimBefore(logId, cutoffMs);
       } catch (err) {
         // A stream deleted between listing and trimming is not an error.
         if (!(err instanceof LogNotFoundError)) opts.onError?.(err);
