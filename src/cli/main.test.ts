@@ -209,6 +209,11 @@ describe('shardline start', () => {
     'an unknown flag': [['--bogus'], {}, /unknown option '--bogus'/],
     'an unknown durability': [['--durability', 'maybe'], {}, /Allowed choices are fsync, batch, none/],
     'a bad env value': [[], { SHARDLINE_PORT: 'abc' }, /SHARDLINE_PORT.*must be a non-negative integer/],
+    'a negative commit wait': [
+      ['--get-records-commit-wait-ms', '-5'],
+      {},
+      /get-records-commit-wait-ms.*must be a non-negative integer/,
+    ],
     'a malformed account id': [['--account-id', '12'], {}, /must be 12 digits/],
     'a missing bootstrap file': [
       ['--config', '/nonexistent/streams.yaml', '--storage', 'memory'],

@@ -57,6 +57,7 @@ interface StartOptions {
   onDemandStreamLimit: number;
   controlPlaneLimits: 'on' | 'off';
   workerThreads?: number;
+  getRecordsCommitWaitMs?: number;
 }
 
 function startCommand(): Command {
@@ -148,6 +149,13 @@ function startCommand(): Command {
       ).argParser(int),
     )
     .addOption(
+      opt(
+        '--get-records-commit-wait-ms <ms>',
+        `how long a GetRecords at the tip of a shard waits for commits under way (default ${limits.getRecordsCommitWaitMsDefault}; 0: never)`,
+        'GET_RECORDS_COMMIT_WAIT_MS',
+      ).argParser(int),
+    )
+    .addOption(
       opt('--metrics <on|off>', 'count metrics for /metrics and the console', 'METRICS')
         .choices(['on', 'off'])
         .default('on'),
@@ -186,6 +194,9 @@ function configFrom(opts: StartOptions): Config {
     metrics: opts.metrics !== 'off',
     controlPlaneLimits: opts.controlPlaneLimits === 'on',
     ...(opts.workerThreads !== undefined ? { workerThreads: opts.workerThreads } : {}),
+    ...(opts.getRecordsCommitWaitMs !== undefined
+      ? { getRecordsCommitWaitMs: opts.getRecordsCommitWaitMs }
+      : {}),
   };
 }
 
