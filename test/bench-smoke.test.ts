@@ -13,6 +13,25 @@ import { type BenchReport, parseBenchArgs, runBench } from '../src/bench/run.js'
 import type { ScenarioResult } from '../src/bench/scenario.js';
 import { ALL_SCENARIOS } from '../src/bench/scenarios.js';
 
+/** Short, tiny workloads: enough to prove each one moves records end to end. */
+const smokeArgs = (targets: string, scenarios: string, outDir: string): string[] => [
+  '--targets',
+  targets,
+  '--scenarios',
+  scenarios,
+  '--duration',
+  '0.3',
+  '--warmup',
+  '0.1',
+  '--prefill-mib',
+  '0.25',
+  '--rate',
+  '50',
+  '--out',
+  outDir,
+  '--quiet',
+];
+
 describe('npm run bench --quick (Shardline only)', () => {
   let outDir: string;
   let report: BenchReport;
@@ -21,23 +40,9 @@ describe('npm run bench --quick (Shardline only)', () => {
     outDir = await mkdtemp(join(tmpdir(), 'shardline-bench-smoke-'));
     const options = parseBenchArgs([
       '--quick',
-      '--targets',
-      'shardline',
-      '--scenarios',
-      ALL_SCENARIOS.map((s) => s.id).join(','),
-      '--duration',
-      '0.3',
-      '--warmup',
-      '0.1',
-      '--prefill-mib',
-      '0.25',
-      '--rate',
-      '50',
+      ...smokeArgs('shardline', ALL_SCENARIOS.map((s) => s.id).join(','), outDir),
       '--efo-rate',
       '50',
-      '--out',
-      outDir,
-      '--quiet',
     ]);
     report = await runBench(options, new AbortController().signal);
   });
@@ -107,23 +112,13 @@ describe('npm run bench --quick (node-baseline yardstick)', () => {
     const outDir = await mkdtemp(join(tmpdir(), 'shardline-bench-baseline-'));
     try {
       const report = await runBench(
-        parseBenchArgs([
-          '--targets',
-          'node-baseline',
-          '--scenarios',
-          'put-records-c4,put-record-c16,get-records-drain,put-get-latency,fanout-throughput',
-          '--duration',
-          '0.3',
-          '--warmup',
-          '0.1',
-          '--prefill-mib',
-          '0.25',
-          '--rate',
-          '50',
-          '--out',
-          outDir,
-          '--quiet',
-        ]),
+        parseBenchArgs(
+          smokeArgs(
+            'node-baseline',
+            'put-records-c4,put-record-c16,get-records-drain,put-get-latency,fanout-throughput',
+            outDir,
+          ),
+        ),
         new AbortController().signal,
       );
       const run = report.runs[0];

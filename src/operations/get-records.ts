@@ -23,6 +23,7 @@ import {
 } from '../errors.js';
 import { limits } from '../limits.js';
 import { metricsOf } from '../metrics/metrics.js';
+import { EncodedBody } from '../server/handler.js';
 import {
   LogNotFoundError,
   type LogStore,
@@ -33,7 +34,7 @@ import {
 import type { Handler, Input, OpContext, Services } from './context.js';
 import { DRY_RUN_MESSAGE, rateExceededMessage } from './put-records.js';
 import { iteratorKey, loadStream, retentionCutoffMs, type StreamView, shardNotFound } from './record-path.js';
-import { encodeGetRecordsJson, type GetRecordsTail, preEncodedJson } from './records-json.js';
+import { encodeGetRecordsJson, type GetRecordsTail } from './records-json.js';
 import { type ShardRuntime, throughputOf } from './shard-runtime.js';
 
 export const getRecords: Handler = async (services, input, ctx) => {
@@ -242,7 +243,7 @@ function respond(
 ): unknown {
   const seqs = sequenceNumbersOf(streamTagOf(view.meta.uid), shardIndex, records);
   const encryption = view.encrypted ? 'KMS' : undefined;
-  if (ctx.wire === 'json') return preEncodedJson(encodeGetRecordsJson(records, seqs, encryption, tail));
+  if (ctx.wire === 'json') return new EncodedBody(encodeGetRecordsJson(records, seqs, encryption, tail));
   return {
     Records: records.map((r, i) => ({
       SequenceNumber: seqs[i],

@@ -53,10 +53,7 @@ export const getShardIterator: Handler = async (services, input, ctx) => {
       .tryTake(1, ctx.nowMs)
   )
     throw new ProvisionedThroughputExceededException(rateExceededMessage(view, shardIndex));
-  const offset = await startingOffset(services, view, shard, input).catch((err: unknown) => {
-    // The retention sweeper dropped the shard's log after this call loaded the stream.
-    throw err instanceof LogNotFoundError ? shardNotFound(shardIndex, address.name, address.account) : err;
-  });
+  const offset = await startingOffset(services, view, shard, input);
   if (input.DryRun === true) throw new DryRunOperationException(DRY_RUN_MESSAGE);
   const key = await iteratorKey(services);
   const { meta } = view;
@@ -97,8 +94,27 @@ function checkTypeArguments(input: Input, ctx: OpContext): void {
   }
 }
 
-/** The offset the iterator starts at; never beyond the end of a closed shard. (SubscribeToShard reuses it.) */
+/**
+ * The offset the iterator starts at; never beyond the end of a closed shard. (SubscribeToShard
+ * reuses it.) A shard whose log the retention sweeper dropped after the caller loaded the stream
+ * is answered as gone, like an expired one.
+ */
 export async function startingOffset(
+  services: Services,
+  view: StreamView,
+  shard: ShardMeta,
+  input: Input,
+): Promise<number> {
+  try {
+    return await offsetInLog(services, view, shard, input);
+  } catch (err) {
+    throw err instanceof LogNotFoundError
+      ? shardNotFound(shard.index, view.meta.name, view.meta.account)
+      : err;
+  }
+}
+
+async function offsetInLog(
   services: Services,
   view: StreamView,
   shard: ShardMeta,

@@ -16,12 +16,13 @@ import {
 } from '../errors.js';
 import { limits } from '../limits.js';
 import { metricsOf } from '../metrics/metrics.js';
+import { EncodedBody } from '../server/handler.js';
 import { digestsOf } from '../shapes/fast-json-transfer.js';
 import type { AppendRecord } from '../storage/engine.js';
 import type { Handler, Input, OpContext, Services } from './context.js';
 import { noteOnDemandWrites } from './on-demand-scaling.js';
 import { loadWritableStream, type StreamView } from './record-path.js';
-import { encodePutRecordsJson, preEncodedJson } from './records-json.js';
+import { encodePutRecordsJson } from './records-json.js';
 import { type ShardRuntime, type Throughput, throughputOf } from './shard-runtime.js';
 
 export const DRY_RUN_MESSAGE = 'Request would have succeeded, but DryRun flag is set.';
@@ -58,7 +59,7 @@ export const putRecords: Handler = async (services, input, ctx) => {
     for (const r of results) if (r.ErrorCode !== undefined) failed++;
     metricsOf(services)?.putRecords(view.meta, view.router, entries, slots, sizes, results, ctx.nowMs);
     if (ctx.wire === 'json')
-      return preEncodedJson(encodePutRecordsJson(failed, results, view.encrypted ? 'KMS' : undefined));
+      return new EncodedBody(encodePutRecordsJson(failed, results, view.encrypted ? 'KMS' : undefined));
     const out: Record<string, unknown> = { FailedRecordCount: failed, Records: results };
     if (view.encrypted) out.EncryptionType = 'KMS';
     return out;

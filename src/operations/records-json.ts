@@ -2,8 +2,6 @@
 // a JSON.stringify replacer; for 10,000 records that dominates the call, so the Records array is
 // written here as text with no intermediate objects. Output is byte-for-byte what the generic
 // encoder produces for the same response (test: src/operations/records-json.test.ts).
-import { JSON_CONTENT_TYPE } from '../protocol/codec.js';
-import type { StreamingResult } from '../server/handler.js';
 import type { StoredRecord } from '../storage/engine.js';
 
 /** Partition keys made only of these characters need no JSON escaping. */
@@ -146,17 +144,4 @@ export function encodePutRecordsJson(
   }
   s += encryptionType === undefined ? ']}' : `],"EncryptionType":${JSON.stringify(encryptionType)}}`;
   return Buffer.from(s, 'utf8');
-}
-
-/** A JSON answer already rendered: the handler writes it as is. */
-export function preEncodedJson(body: Buffer): StreamingResult {
-  return {
-    streaming: true,
-    async run(_req, res) {
-      res.statusCode = 200;
-      res.setHeader('Content-Type', JSON_CONTENT_TYPE);
-      res.setHeader('Content-Length', body.length);
-      res.end(body);
-    },
-  };
 }

@@ -9,7 +9,6 @@ import { Subscription } from '../fanout/subscription.js';
 import { limits } from '../limits.js';
 import { metricsOf } from '../metrics/metrics.js';
 import type { StreamingResult } from '../server/handler.js';
-import { LogNotFoundError } from '../storage/engine.js';
 import { ConsumerStatus, consumerByArn, creationSecondsOf } from './consumer-store.js';
 import type { Handler, Input, OpContext, Services } from './context.js';
 import { startingOffset } from './get-shard-iterator.js';
@@ -50,9 +49,7 @@ export const subscribeToShard: Handler = async (services, input, ctx) => {
     ShardIteratorType: position.Type,
     StartingSequenceNumber: position.SequenceNumber,
     Timestamp: position.Timestamp,
-  } satisfies Input).catch((err: unknown) => {
-    throw err instanceof LogNotFoundError ? shardNotFound(shardIndex, stream.name, stream.account) : err;
-  });
+  } satisfies Input);
   if (input.DryRun === true) throw new DryRunOperationException(DRY_RUN_MESSAGE);
 
   const claim = claimCounted(services, view.meta, consumerArn, () =>

@@ -39,6 +39,11 @@ export interface CallContext {
   readonly signal: AbortSignal;
 }
 
+/** A handler result already rendered in the call's wire format (hot-path answers): sent as is. */
+export class EncodedBody {
+  constructor(readonly bytes: Buffer) {}
+}
+
 /** A handler result that writes its own response body (event streams). */
 export interface StreamingResult {
   readonly streaming: true;
@@ -383,7 +388,12 @@ async function runOperation(
     }
     const result = await dispatcher.dispatch(operation, input, ctx);
     if (isStreaming(result)) return await result.run(req, res, ctx);
-    const out = result === undefined ? Buffer.alloc(0) : encodeBody(result, ctx.wire);
+    const out =
+      result === undefined
+        ? Buffer.alloc(0)
+        : result instanceof EncodedBody
+          ? result.bytes
+          : encodeBody(result, ctx.wire);
     send(res, 200, out, contentTypeOf(ctx.wire));
   } catch (err) {
     if (err instanceof KinesisError) return sendError(res, err, ctx.wire);

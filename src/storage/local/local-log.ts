@@ -113,8 +113,7 @@ export class LocalLog {
   #written: WriteTip;
   #queue: PendingAppend[] = [];
   #queueHead = 0;
-  /** Appends queued and not yet resolved or rejected, and the newest of them. */
-  #pendingAppends = 0;
+  /** The newest append queued; it settles last (groups publish in queue order). */
   #newestAppend: Promise<AppendResult> | undefined;
   #draining: Promise<void> | undefined;
   /** Publications of written groups, oldest first; each settles after the one before it. */
@@ -193,33 +192,19 @@ export class LocalLog {
     }
     const batch = encodeBatch(records, bytes, (n) => this.#ctx.buffers.acquire(n));
     const committed = new Promise<AppendResult>((resolve, reject) => {
-      let open = true;
-      const done = (): boolean => {
-        if (!open) return false;
-        open = false;
-        this.#pendingAppends--;
-        return true;
-      };
-      this.#queue.push({
-        batch,
-        bytes,
-        resolve: (result) => {
-          if (done()) resolve(result);
-        },
-        reject: (error) => {
-          if (done()) reject(error);
-        },
-      });
+      this.#queue.push({ batch, bytes, resolve, reject });
     });
-    this.#pendingAppends++;
     this.#newestAppend = committed;
     this.#draining ??= this.#drain();
     return committed;
   }
 
-  /** See LogStore.settled: groups are published in queue order, so the newest append settles last. */
+  /**
+   * See LogStore.settled. The drain loop runs while anything is queued or in flight, so without it
+   * nothing is pending; with it, the newest append settles after all the others.
+   */
   settled(): Promise<void> | undefined {
-    if (this.#pendingAppends === 0 || this.#newestAppend === undefined) return undefined;
+    if (this.#draining === undefined || this.#newestAppend === undefined) return undefined;
     return this.#newestAppend.then(noop, noop);
   }
 
