@@ -142,6 +142,7 @@ describe('retention of closed shards', {
     server = await startTestServerAt(dataDir, { limits: 'off' });
     client = kinesis(server.endpoint);
   };
+  before(start);
   const services = () => server.server!.services;
   const metaOf = async (): Promise<StreamMeta> =>
     (await services().streams.all(Date.now())).find((s: StreamMeta) => s.name === name)!;
@@ -165,7 +166,6 @@ describe('retention of closed shards', {
     });
 
   it('drops the log of a closed shard once its data is past retention; the shard stays gone', async () => {
-    await start();
     await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
     await waitFor(async () => ((await iteratorOf(PARENT).catch(() => undefined)) ? true : undefined));
     await client.send(
@@ -254,6 +254,8 @@ describe('retention of closed shards', {
         )
       ).ShardIterator!;
     const oldIterator = await waitFor(async () => iterator().catch(() => undefined));
+    // A record before the split, so the old iterator has something to read and reaches the log.
+    await client.send(new PutRecordCommand({ StreamName: other, PartitionKey: 'a', Data: Buffer.from('x') }));
     await client.send(
       new SplitShardCommand({
         StreamName: other,
