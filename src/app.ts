@@ -2,21 +2,21 @@
 
 import { readFileSync } from 'node:fs';
 import type net from 'node:net';
-import type { Config } from './config.js';
+import type { Config } from './core/config.js';
 import { createRoutes, type Readiness } from './console/routes.js';
-import { ControlPlaneRates } from './domain/control-plane-rates.js';
-import { LimitExceededException } from './errors.js';
-import { fanoutHubOf } from './fanout/fanout-hub.js';
-import { limits } from './limits.js';
-import { installMetrics } from './metrics/metrics.js';
-import type { OpContext, Services } from './operations/context.js';
-import { operationTable } from './operations/index.js';
-import { startRetentionSweeper } from './operations/retention-sweeper.js';
-import { StreamStore } from './operations/stream-store.js';
-import { applyBootstrap, type BootstrapReport, loadBootstrapFile } from './server/bootstrap.js';
-import { CodecPool, defaultWorkerThreads } from './server/codec-pool.js';
-import { type CallContext, createRequestHandler, type Dispatcher } from './server/handler.js';
-import { createListener, type ListenerOptions } from './server/listener.js';
+import { ControlPlaneRates } from './kinesis/domain/control-plane-rates.js';
+import { LimitExceededException } from './kinesis/errors.js';
+import { fanoutHubOf } from './kinesis/fanout/fanout-hub.js';
+import { limits } from './kinesis/limits.js';
+import { installMetrics } from './kinesis/metrics/metrics.js';
+import type { OpContext, Services } from './kinesis/operations/context.js';
+import { operationTable } from './kinesis/operations/index.js';
+import { startRetentionSweeper } from './kinesis/records/retention-sweeper.js';
+import { StreamStore } from './kinesis/state/stream-store.js';
+import { applyBootstrap, type BootstrapReport, loadBootstrapFile } from './bootstrap.js';
+import { CodecPool, defaultWorkerThreads } from './kinesis/wire/codec-pool.js';
+import { type CallContext, createRequestHandler, type Dispatcher } from './aws/pipeline.js';
+import { createListener, type ListenerOptions } from './aws/listener.js';
 import type { StorageEngine } from './storage/engine.js';
 
 export interface RunningServer {
@@ -211,6 +211,6 @@ async function tlsMaterial(config: Config): Promise<{ key: Buffer; cert: Buffer 
     return { key: readFileSync(config.tlsKeyFile), cert: readFileSync(config.tlsCertFile) };
   if (config.tlsKeyFile || config.tlsCertFile)
     throw new Error('--tls-key and --tls-cert must be given together');
-  const { selfSignedCertificate } = await import('./server/self-signed.js');
+  const { selfSignedCertificate } = await import('./aws/self-signed.js');
   return selfSignedCertificate(config.host);
 }

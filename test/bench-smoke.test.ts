@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type BenchReport, parseBenchArgs, runBench } from '../src/bench/run.js';
-import type { ScenarioResult } from '../src/bench/scenario.js';
-import { ALL_SCENARIOS } from '../src/bench/scenarios.js';
+import { type BenchReport, parseBenchArgs, runBench } from '../bench/run.js';
+import type { ScenarioResult } from '../bench/scenario.js';
+import { ALL_SCENARIOS } from '../bench/scenarios.js';
 
 /** Short, tiny workloads: enough to prove each one moves records end to end. */
 const smokeArgs = (targets: string, scenarios: string, outDir: string): string[] => [
@@ -145,7 +145,7 @@ describe('npm run bench --quick (node-baseline yardstick)', () => {
 
 describe('h2-floor', () => {
   it('measures the round trip of a do-nothing HTTP/2 server and stops it', { timeout: 30_000 }, () => {
-    const script = fileURLToPath(new URL('../src/bench/h2-floor.js', import.meta.url));
+    const script = fileURLToPath(new URL('../bench/h2-floor.js', import.meta.url));
     const out = execFileSync(process.execPath, [script, '--rate', '200', '--seconds', '0.5'], {
       encoding: 'utf8',
       timeout: 20_000,

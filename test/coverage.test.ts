@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as sdk from '@aws-sdk/client-kinesis';
-import { implementedOperations, operationTable } from '../src/operations/index.js';
+import { implementedOperations, operationTable } from '../src/kinesis/operations/index.js';
 
 const sdkOperations = Object.keys(sdk)
   .filter((name) => /^[A-Z][A-Za-z]+Command$/.test(name))

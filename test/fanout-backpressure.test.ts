@@ -13,7 +13,7 @@ import {
   PutRecordsCommand,
   RegisterStreamConsumerCommand,
 } from '@aws-sdk/client-kinesis';
-import { type Message, MessageSplitter } from '../src/protocol/event-stream.js';
+import { type Message, MessageSplitter } from '../src/aws/protocols/event-stream.js';
 import { ACCOUNT, kinesis, REGION, randomName, startTestServer, type TestServer } from './helpers.js';
 
 setFlagsFromString('--expose-gc');

@@ -11,7 +11,7 @@ import {
   PutRecordsCommand,
   RegisterStreamConsumerCommand,
 } from '@aws-sdk/client-kinesis';
-import { STATE_LIFETIME_MS } from '../src/fanout/fanout-hub.js';
+import { STATE_LIFETIME_MS } from '../src/kinesis/fanout/fanout-hub.js';
 import { ACCOUNT, kinesis, REGION, randomName, startTestServer, type TestServer } from './helpers.js';
 
 const PYTHON = '/usr/bin/python3';

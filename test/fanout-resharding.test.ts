@@ -12,7 +12,7 @@ import {
   SubscribeToShardCommand,
   type SubscribeToShardEventStream,
 } from '@aws-sdk/client-kinesis';
-import { STATE_HEARTBEAT_MS } from '../src/fanout/fanout-hub.js';
+import { STATE_HEARTBEAT_MS } from '../src/kinesis/fanout/fanout-hub.js';
 import { ACCOUNT, kinesis, REGION, randomName, startTestServer, type TestServer } from './helpers.js';
 
 describe('SubscribeToShard across SplitShard', () => {

@@ -14,7 +14,7 @@ import {
   SubscribeToShardCommand,
   type SubscribeToShardEventStream,
 } from '@aws-sdk/client-kinesis';
-import { STATE_HEARTBEAT_MS, STATE_LIFETIME_MS } from '../src/fanout/fanout-hub.js';
+import { STATE_HEARTBEAT_MS, STATE_LIFETIME_MS } from '../src/kinesis/fanout/fanout-hub.js';
 import { ACCOUNT, kinesis, REGION, randomName, startTestServer, type TestServer } from './helpers.js';
 
 const arnOf = (name: string): string => `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/${name}`;

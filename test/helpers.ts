@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { type RunningServer, startServer } from '../src/app.js';
-import { type Config, defaultConfig } from '../src/config.js';
+import { type Config, defaultConfig } from '../src/core/config.js';
 import { openEngine } from '../src/storage/open-engine.js';
 
 export const REGION = 'us-east-1';

@@ -6,7 +6,7 @@ import http2 from 'node:http2';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { CreateStreamCommand, DescribeStreamCommand, ListStreamsCommand } from '@aws-sdk/client-kinesis';
-import { limits } from '../src/limits.js';
+import { limits } from '../src/kinesis/limits.js';
 import {
   Flag,
   FrameType,

@@ -20,10 +20,10 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { Decoder, Encoder } from 'cbor-x';
 import { startServer } from '../src/app.js';
-import { defaultConfig } from '../src/config.js';
-import { encodeIterator } from '../src/domain/shard-iterator.js';
-import { logIdOf } from '../src/domain/stream-model.js';
-import { iteratorKey } from '../src/operations/record-path.js';
+import { defaultConfig } from '../src/core/config.js';
+import { encodeIterator } from '../src/kinesis/domain/shard-iterator.js';
+import { logIdOf } from '../src/kinesis/domain/stream-model.js';
+import { iteratorKey } from '../src/kinesis/records/record-path.js';
 import type { MemoryEngine, MemoryFaults } from '../src/storage/memory/memory-engine.js';
 import { openEngine } from '../src/storage/open-engine.js';
 import {

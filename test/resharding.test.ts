@@ -3,7 +3,7 @@
 // closed shard, ListShards filters over resharded streams, and closed shards expiring.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { STATE_RETENTION_CLOCK_OFFSET } from '../src/operations/record-path.js';
+import { STATE_RETENTION_CLOCK_OFFSET } from '../src/kinesis/records/record-path.js';
 import {
   ACCOUNT,
   REGION,

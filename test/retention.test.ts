@@ -20,9 +20,9 @@ import {
   SplitShardCommand,
   SubscribeToShardCommand,
 } from '@aws-sdk/client-kinesis';
-import { logIdOf, type StreamMeta } from '../src/domain/stream-model.js';
-import { STATE_RETENTION_CLOCK_OFFSET } from '../src/operations/record-path.js';
-import { type RetentionSweeper, STATE_RETENTION_SWEEPER } from '../src/operations/retention-sweeper.js';
+import { logIdOf, type StreamMeta } from '../src/kinesis/domain/stream-model.js';
+import { STATE_RETENTION_CLOCK_OFFSET } from '../src/kinesis/records/record-path.js';
+import { type RetentionSweeper, STATE_RETENTION_SWEEPER } from '../src/kinesis/records/retention-sweeper.js';
 import { LogNotFoundError } from '../src/storage/engine.js';
 import {
   ACCOUNT,

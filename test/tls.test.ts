@@ -16,7 +16,7 @@ import {
   ListStreamsCommand,
 } from '@aws-sdk/client-kinesis';
 import { Decoder } from 'cbor-x';
-import { selfSignedCertificate } from '../src/server/self-signed.js';
+import { selfSignedCertificate } from '../src/aws/self-signed.js';
 import { REGION, randomName, startTestServer, type TestServer } from './helpers.js';
 import { SIGNED_HEADERS } from './protocol-client.js';
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Derives src/shapes/model.json from the official Kinesis service model (and the newest JS SDK's
+// Derives src/kinesis/model.json from the official Kinesis service model (and the newest JS SDK's
 // additions). Run by hand when the model changes; the build and tests use only the derived file.
 //   node tools/derive-model.mjs ../shared/spec
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -93,5 +93,5 @@ const out = {
   operations,
   shapes,
 };
-writeFileSync(new URL('../src/shapes/model.json', import.meta.url), `${JSON.stringify(out, null, 1)}\n`);
+writeFileSync(new URL('../src/kinesis/model.json', import.meta.url), `${JSON.stringify(out, null, 1)}\n`);
 console.log(`${Object.keys(operations).length} operations, ${Object.keys(shapes).length} shapes`);

@@ -4,7 +4,7 @@
 
 import http from 'node:http';
 import https from 'node:https';
-import { limits } from '../limits.js';
+import { limits } from '../kinesis/limits.js';
 
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 8 });

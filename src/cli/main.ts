@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { pino } from 'pino';
 import type { RunningServer } from '../app.js';
-import { type Config, defaultConfig } from '../config.js';
-import { limits } from '../limits.js';
+import { type Config, defaultConfig } from '../core/config.js';
+import { limits } from '../kinesis/limits.js';
 import { toolCommands } from './tools.js';
 
 /** An error meant for the user: bin/shardline.js prints its message alone. */

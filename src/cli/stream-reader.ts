@@ -3,7 +3,7 @@
 // come out in order across splits and merges. Used by `tail` (follow) and `replay` (stop when
 // caught up).
 
-import { limits } from '../limits.js';
+import { limits } from '../kinesis/limits.js';
 import { KinesisApiError, type KinesisClient, streamRef } from './kinesis-client.js';
 
 export interface WireRecord {

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { limits } from '../limits.js';
+import { limits } from '../kinesis/limits.js';
 import { KinesisApiError, KinesisClient, sleep, streamRef } from './kinesis-client.js';
 import { type OutRecord, PutFailedError, Putter } from './putter.js';
 import { readStream, type StartAt, type WireRecord } from './stream-reader.js';

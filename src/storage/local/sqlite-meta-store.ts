@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { limits } from '../../limits.js';
+import { limits } from '../../kinesis/limits.js';
 import type { Durability, KvEntry, MetaStore } from '../engine.js';
 import { prefixUpperBound } from '../key-order.js';
 import { checkRevision } from '../revision-check.js';

@@ -1,0 +1,185 @@
+// Every limit Shardline enforces, AWS's and its own, with units in the name.
+export const limits = {
+  // Wire and request sizes.
+  requestBodyBytesMax: 14 * 1024 * 1024,
+  headersCountMax: 100,
+  http2StreamsPerConnectionMax: 100,
+  http2SessionMemoryMiB: 32,
+  requestTimeoutMs: 60_000,
+  keepAliveTimeoutMs: 65_000,
+
+  // Records.
+  recordBytesDefault: 1024 * 1024,
+  maxRecordSizeKiBMin: 1024,
+  maxRecordSizeKiBMax: 10240,
+  putRecordsEntriesMax: 500,
+  putRecordsRequestBytesMax: 10 * 1024 * 1024,
+  getRecordsRecordsMax: 10_000,
+  getRecordsBytesMax: 10 * 1024 * 1024,
+  /** A GetRecords that reaches the end of an open shard waits this long at most for commits under way. */
+  getRecordsCommitWaitMsDefault: 10,
+  iteratorLifetimeMs: 5 * 60 * 1000,
+  nextTokenLifetimeMs: 300 * 1000,
+
+  // Streams and shards.
+  streamNameLengthMax: 128,
+  retentionHoursDefault: 24,
+  retentionHoursMin: 24,
+  retentionHoursMax: 8760,
+  shardsPerStreamMax: 10_000,
+  accountShardLimitDefault: 20_000,
+  onDemandStreamCountLimitDefault: 50,
+  onDemandInitialShardCount: 4,
+  streamsCreatingMax: 5,
+  describeStreamShardsMax: 100,
+  listStreamsDefault: 100,
+  listStreamsMax: 100,
+  listShardsDefault: 1000,
+  listShardsMax: 1000,
+  consumersPerStreamMax: 20,
+  consumersPerStreamAdvantageMax: 50,
+  consumersCreatingMax: 5,
+  tagsPerResourceMax: 50,
+  listTagsDefault: 10,
+  encryptionChangesPer24hMax: 25,
+  warmThroughputMiBpsMax: 10240,
+  resourcePolicyBytesMax: 20480,
+
+  // Our own.
+  stateDelayMsDefault: 500,
+
+  // Benchmark harness (src/bench): bounds on the load generator, not on the server.
+  benchLatencySamplesMax: 1_000_000,
+  benchRssSampleIntervalMs: 250,
+  benchRequestTimeoutMs: 120_000,
+  benchTargetStartTimeoutMs: 60_000,
+  benchTargetStopTimeoutMs: 10_000,
+  benchStreamActiveTimeoutMs: 30_000,
+  benchScenarioOverrunMs: 60_000,
+  benchPutGetInflightMax: 256,
+  benchDrainPassesMax: 10_000,
+  benchPrefillFailuresMax: 2_000,
+  benchPrefillTimeMaxMs: 120_000,
+
+  // Front end (server/): connection hygiene against slow or abusive clients.
+  /** An HTTP/1.1 client must finish its request headers (and a new connection its first bytes) within this. */
+  headersTimeoutMs: 20_000,
+  /** How often Node checks HTTP/1.1 connections against the headers/request timeouts. */
+  connectionsCheckIntervalMs: 1_000,
+  /** An HTTP/2 session with no traffic at all for this long is closed. */
+  http2IdleTimeoutMs: 120_000,
+  /** Open TCP connections per listener; more are refused at accept time. */
+  connectionsMax: 10_000,
+  /** After a 413 on HTTP/1.1, the rest of the upload is discarded for this long, then the connection is cut. */
+  rejectedBodyDrainMs: 1_000,
+  /** On shutdown, in-flight requests get this long to finish before connections are destroyed. */
+  shutdownGraceMs: 3_000,
+  /** A bootstrap file larger than this is refused. */
+  bootstrapFileBytesMax: 1024 * 1024,
+  /** Streams and consumers a bootstrap file may declare. */
+  bootstrapStreamsMax: 500,
+  /** How long bootstrap waits for one stream to become ACTIVE. */
+  bootstrapActiveWaitMs: 60_000,
+  // Enhanced fan-out (src/fanout).
+  /** A SubscribeToShard connection is ended by the server after this (AWS: 5 minutes). */
+  subscriptionLifetimeMs: 5 * 60 * 1000,
+  /** An event with no records is sent after this much idle time so consumers can checkpoint. */
+  subscriptionHeartbeatMs: 5_000,
+  /** A second subscription for the same consumer and shard within this of the first is refused. */
+  subscribeTakeoverMs: 5_000,
+  /** One SubscribeToShard call per second per consumer and shard (under --limits aws). */
+  subscribeCallIntervalMs: 1_000,
+  /** Read throughput per consumer and shard (under --limits aws); also the bucket's burst. */
+  subscriptionBytesPerSecond: 2 * 1024 * 1024,
+  /** Record bytes (data + partition keys) per SubscribeToShardEvent; one larger record still goes alone. */
+  subscriptionEventBytesMax: 1024 * 1024,
+  subscriptionEventRecordsMax: 10_000,
+  /** Per-process memory of recent SubscribeToShard calls (for the rate rule); pruned beyond this. */
+  subscribeCallMemoryEntriesMax: 100_000,
+  /** A session that was ended but whose client does not read its last bytes is cut after this. */
+  subscriptionEndGraceMs: 10_000,
+  /** Batches kept for the other sessions of a shard at the same position (src/kinesis/fanout/shared-reads.ts). */
+  fanoutSharedReadBytesMax: 128 * 1024 * 1024,
+  fanoutSharedReadEntriesMax: 4_096,
+  // Record path (src/kinesis/records/record-path.ts, retention-sweeper.ts).
+  /** Parsed stream views cached per process (revalidated by metadata revision on every request). */
+  streamViewCacheEntriesMax: 4096,
+  /** How often the background retention sweep runs. */
+  retentionSweepIntervalMs: 60_000,
+  /** Shard logs trimmed per sweep; the next sweep continues where this one stopped. */
+  retentionSweepLogsPerRunMax: 1_000,
+  // Resharding, capacity modes and throughput (src/kinesis/operations/split-shard.ts, shard-runtime.ts, ...).
+  /** Per-shard write capacity under --limits aws (AWS: 1 MiB/s and 1,000 records/s). */
+  shardWriteBytesPerSecDefault: 1024 * 1024,
+  shardWriteRecordsPerSecDefault: 1000,
+  /** Per-shard read capacity shared by GetRecords callers (AWS: 2 MiB/s, 5 calls/s). */
+  shardReadBytesPerSecDefault: 2 * 1024 * 1024,
+  getRecordsCallsPerSecPerShard: 5,
+  getShardIteratorCallsPerSecPerShard: 5,
+  /** Token-bucket burst, in seconds of the rate (a bucket holds rate × this when idle). */
+  throughputBurstSec: 1,
+  /** UpdateShardCount calls per stream per rolling 24 hours. */
+  updateShardCountPer24hMax: 10,
+  /** Capacity-mode switches per stream per rolling 24 hours. */
+  streamModeSwitchesPer24hMax: 2,
+  /** A write that meets a closing shard re-routes at most this many times before failing. */
+  writeRerouteAttemptsMax: 8,
+  /** Sealed shard gates kept per process (for writers holding a stale routing view); older ones go first. */
+  sealedShardGatesMax: 100_000,
+  /** On-demand: a shard offered more than its write capacity for this long is split. */
+  onDemandScaleUpAfterMsDefault: 60_000,
+  /** On-demand: a stream is not scaled again within this long of its previous scale-up. */
+  onDemandScaleCooldownMs: 1_000,
+  // Metrics, console and CLI tools (src/kinesis/metrics/*, src/console/*, src/cli/*).
+  /** Seconds of 1-second stream series kept (the console's live charts). */
+  metricsStreamSecondsKept: 600,
+  /** Seconds of 1-second shard series kept (shard-level metrics enabled). */
+  metricsShardSecondsKept: 300,
+  /** Minutes of 1-minute series kept (the last hour, CloudWatch's resolution). */
+  metricsMinutesKept: 60,
+  /** Streams with metrics per process; beyond it the least recently active is dropped. */
+  metricsStreamsMax: 1_000,
+  /** Shards per stream counted (by shard index); higher indexes are not counted per shard. */
+  metricsShardIndexMax: 100_000,
+  /** Shards with time series (enhanced monitoring) per process. */
+  metricsShardSeriesMax: 4_096,
+  /** Consumers per stream with metrics (AWS allows 20, on-demand advantage 50). */
+  metricsConsumersPerStreamMax: 64,
+  /** A stream without any activity for this long loses its metrics (deleted streams go this way). */
+  metricsIdleEvictMs: 3_600_000,
+  /** Partition keys tracked per shard by the heavy-hitters sketch (Space-Saving counters). */
+  hotKeysPerShard: 16,
+  /** Every this long the sketch's counts halve, so it shows the recent window (half-life). */
+  hotKeyHalfLifeMs: 10_000,
+  /** Above this many records/s on a stream, only one record in hotKeySampleEvery feeds the sketch. */
+  hotKeyFullSamplingRecordsPerSecMax: 1_000,
+  hotKeySampleEvery: 8,
+  /** Partition key characters kept in the sketch (longer keys are truncated for display). */
+  hotKeyCharsMax: 256,
+  /** CLI: records per PutRecords batch and its bytes (AWS: 500 and 5 MiB). */
+  cliPutBatchRecordsMax: 500,
+  cliPutBatchBytesMax: 4 * 1024 * 1024,
+  /** CLI tail/replay: GetRecords page size and the idle poll interval. */
+  cliReadPageRecordsMax: 1_000,
+  cliTailPollMs: 1_000,
+  /** CLI: a JSON-lines input line longer than this is refused. */
+  cliInputLineBytesMax: 2 * 1024 * 1024,
+  /** CLI: failed entries of one batch are retried this many times (throttling) before giving up. */
+  cliPutRetriesMax: 10,
+  /** CLI: a request that gets no answer is abandoned after this. */
+  cliRequestTimeoutMs: 30_000,
+  /** Metadata entries the local engine keeps in memory after reading them (its SQLite file is exclusive to the process). */
+  metaReadCacheEntriesMax: 16_384,
+  /**
+   * HTTP/2 connection-level receive window (bytes). The protocol default is 64 KiB for the whole
+   * connection, which makes concurrent large uploads (PutRecords of ~0.7 MB over one SDK session)
+   * wait for WINDOW_UPDATEs; per-stream windows stay at 1 MiB. Below http2SessionMemoryMiB.
+   */
+  http2ConnectionWindowBytes: 16 * 1024 * 1024,
+  /** PutRecords bodies at least this large are decoded on a worker thread when one is free. */
+  decodeOffloadBytesMin: 64 * 1024,
+  /** Codec worker threads (server/codec-pool.ts), at most. */
+  workerThreadsMax: 4,
+} as const;
+
+export const HASH_KEY_MAX = (1n << 128n) - 1n;

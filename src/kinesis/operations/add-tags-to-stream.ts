@@ -1,0 +1,13 @@
+import type { Handler } from './context.js';
+import { mergeTags } from '../domain/tag-rules.js';
+
+export const addTagsToStream: Handler = async ({ streams }, input, ctx) => {
+  await streams.updateActive(input, ctx, (meta) => ({
+    ...meta,
+    tags: mergeTags(meta.tags, input.Tags, {
+      verb: 'add tags to',
+      what: `stream ${meta.name} under account ${meta.account}`,
+    }),
+  }));
+  return undefined;
+};

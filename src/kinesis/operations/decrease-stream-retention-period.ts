@@ -1,0 +1,17 @@
+import { InvalidArgumentException } from '../errors.js';
+import type { Handler } from './context.js';
+import { checkRetentionBounds } from '../domain/retention-rules.js';
+
+export const decreaseStreamRetentionPeriod: Handler = async ({ streams }, input, ctx) => {
+  const hours = input.RetentionPeriodHours as number;
+  checkRetentionBounds(hours);
+  await streams.updateActive(input, ctx, (meta) => {
+    if (hours > meta.retentionHours)
+      throw new InvalidArgumentException(
+        `Requested retention period (${hours} hours) for stream ${meta.name} can not be longer than ` +
+          `existing retention period (${meta.retentionHours} hours). Use IncreaseRetentionPeriod API.`,
+      );
+    return { ...meta, retentionHours: hours };
+  });
+  return undefined;
+};

@@ -1,0 +1,18 @@
+import { InvalidArgumentException } from '../errors.js';
+import type { Handler } from './context.js';
+import { checkRetentionBounds } from '../domain/retention-rules.js';
+
+export const increaseStreamRetentionPeriod: Handler = async ({ streams }, input, ctx) => {
+  const hours = input.RetentionPeriodHours as number;
+  checkRetentionBounds(hours);
+  await streams.updateActive(input, ctx, (meta) => {
+    // Equal is accepted as a no-op, like AWS; only a shorter period is refused.
+    if (hours < meta.retentionHours)
+      throw new InvalidArgumentException(
+        `Requested retention period (${hours} hours) for stream ${meta.name} can not be shorter than ` +
+          `existing retention period (${meta.retentionHours} hours). Use DecreaseRetentionPeriod API.`,
+      );
+    return { ...meta, retentionHours: hours };
+  });
+  return undefined;
+};

@@ -1,0 +1,31 @@
+import { ExpiredNextTokenException, InvalidArgumentException } from '../errors.js';
+import { limits } from '../limits.js';
+import type { Handler } from './context.js';
+import { streamSummary } from '../state/describe.js';
+import { decodeNextToken, encodeNextToken } from '../domain/next-token.js';
+
+export const listStreams: Handler = async ({ streams }, input, ctx) => {
+  const limit = Math.min(input.Limit ?? limits.listStreamsDefault, limits.listStreamsMax);
+  let after: string | undefined = input.ExclusiveStartStreamName;
+  if (input.NextToken !== undefined) {
+    if (after !== undefined)
+      throw new InvalidArgumentException(
+        'NextToken and ExclusiveStartStreamName cannot be provided together.',
+      );
+    const token = decodeNextToken(input.NextToken, ctx.nowMs);
+    if (token === 'expired') throw new ExpiredNextTokenException('The NextToken has expired.');
+    if (token === undefined) throw new InvalidArgumentException('Invalid NextToken.');
+    after = token.after;
+  }
+  const all = await streams.list(ctx.account, ctx.region, ctx.nowMs);
+  const rest = after === undefined ? all : all.filter((s) => s.name > after);
+  const page = rest.slice(0, limit);
+  const more = rest.length > page.length;
+  const last = page[page.length - 1];
+  return {
+    StreamNames: page.map((s) => s.name),
+    HasMoreStreams: more,
+    ...(more && last ? { NextToken: encodeNextToken({ after: last.name }, ctx.nowMs) } : {}),
+    StreamSummaries: page.map(streamSummary),
+  };
+};

@@ -1,0 +1,11 @@
+import { limits } from '../limits.js';
+import type { Handler } from './context.js';
+import { tagList } from '../domain/tag-rules.js';
+
+export const listTagsForStream: Handler = async ({ streams }, input, ctx) => {
+  const meta = await streams.get(input, ctx);
+  const limit: number = input.Limit ?? limits.listTagsDefault;
+  const after = input.ExclusiveStartTagKey as string | undefined;
+  const all = tagList(meta.tags).filter((t) => after === undefined || t.Key > after);
+  return { Tags: all.slice(0, limit), HasMoreTags: all.length > limit };
+};

@@ -1,0 +1,13 @@
+import type { Handler } from './context.js';
+import { removeTags } from '../domain/tag-rules.js';
+
+export const removeTagsFromStream: Handler = async ({ streams }, input, ctx) => {
+  await streams.updateActive(input, ctx, (meta) => ({
+    ...meta,
+    tags: removeTags(meta.tags, input.TagKeys, {
+      verb: 'remove tags from',
+      what: `stream ${meta.name} under account ${meta.account}`,
+    }),
+  }));
+  return undefined;
+};

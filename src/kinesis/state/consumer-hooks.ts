@@ -1,0 +1,21 @@
+// The seam between stream control operations and enhanced fan-out consumers. Consumers live under
+// `consumer/<streamUid>/<consumerName>` in the MetaStore (see consumer-store.ts).
+import type { StreamMeta } from '../domain/stream-model.js';
+import type { StorageEngine } from '../../storage/engine.js';
+import { listConsumers } from './consumer-store.js';
+
+export const consumerPrefixOf = (meta: StreamMeta): string => `consumer/${meta.uid}/`;
+
+/** Registered consumers (CREATING, ACTIVE, or DELETING not yet over), as DescribeStreamSummary counts them. */
+export async function consumerCount(
+  engine: StorageEngine,
+  meta: StreamMeta,
+  nowMs = Date.now(),
+): Promise<number> {
+  return (await listConsumers(engine, meta, nowMs)).length;
+}
+
+/** Removes every consumer record of a stream (DeleteStream with EnforceConsumerDeletion). */
+export async function dropConsumers(engine: StorageEngine, meta: StreamMeta): Promise<void> {
+  for (const entry of await engine.meta.list(consumerPrefixOf(meta))) await engine.meta.delete(entry.key);
+}

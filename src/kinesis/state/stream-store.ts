@@ -1,0 +1,301 @@
+// Streams in the metadata store: lookup by name or ARN, lazy status transitions (so a restart in
+// the middle of CREATING/DELETING still completes), and compare-and-set updates.
+
+import { commitPlan, type ReshardPlan } from '../domain/resharding.js';
+import {
+  isOpen,
+  logIdOf,
+  parseStreamArn,
+  type StreamMeta,
+  StreamStatus,
+  streamArn,
+} from '../domain/stream-model.js';
+import {
+  InvalidArgumentException,
+  ResourceInUseException,
+  streamNotFound,
+  ValidationException,
+} from '../errors.js';
+import { RevisionConflictError, type StorageEngine } from '../../storage/engine.js';
+import type { Input, OpContext } from '../operations/context.js';
+import { ShardRuntimes } from '../records/shard-runtime.js';
+
+const CAS_ATTEMPTS_MAX = 16;
+
+interface Cached {
+  readonly meta: StreamMeta;
+  readonly revision: number;
+}
+
+export const streamKey = (account: string, region: string, name: string): string =>
+  `stream/${account}/${region}/${name}`;
+
+export class StreamStore {
+  readonly #engine: StorageEngine;
+  /** Write gates and throughput buckets of this process's shards. */
+  readonly runtimes = new ShardRuntimes();
+  /** Reshard completions in progress in this process, by stream key (one at a time per stream). */
+  readonly #completing = new Map<string, Promise<unknown>>();
+
+  constructor(engine: StorageEngine) {
+    this.#engine = engine;
+  }
+
+  async #load(key: string, nowMs: number): Promise<Cached | undefined> {
+    for (let attempt = 0; attempt < CAS_ATTEMPTS_MAX; attempt++) {
+      const entry = await this.#engine.meta.get(key);
+      if (!entry) return undefined;
+      const meta = JSON.parse(entry.value) as StreamMeta;
+      if (meta.status === StreamStatus.ACTIVE || nowMs < meta.statusUntilMs)
+        return { meta, revision: entry.revision };
+      if (meta.status === StreamStatus.UPDATING && (meta as PendingMeta).reshard !== undefined) {
+        const done = await this.#completeReshard(key, entry.revision, meta as PendingMeta, nowMs);
+        if (done !== undefined) return done;
+        continue;
+      }
+      try {
+        if (meta.status === StreamStatus.DELETING) {
+          await this.#engine.meta.delete(key, entry.revision);
+          await this.#dropLogs(meta);
+          return undefined;
+        }
+        const next = settle(meta);
+        const revision = await this.#engine.meta.put(key, JSON.stringify(next), entry.revision);
+        return { meta: next, revision };
+      } catch (err) {
+        if (!(err instanceof RevisionConflictError)) throw err;
+      }
+    }
+    throw new Error(`stream ${key} kept changing`);
+  }
+
+  /**
+   * Commits a pending resharding once the stream's UPDATING period is over: the parents' gates
+   * close and drain, their log end offsets become closedEndOffset, the children's logs are
+   * created, and the stream entry is written with compare-and-set (see shard-runtime.ts).
+   * Resolves to undefined when the entry changed meanwhile (the caller re-reads).
+   */
+  async #completeReshard(
+    key: string,
+    revision: number,
+    meta: PendingMeta,
+    nowMs: number,
+  ): Promise<Cached | undefined> {
+    const running = this.#completing.get(key);
+    if (running !== undefined) {
+      await running.catch(() => undefined);
+      return undefined;
+    }
+    const plan = meta.reshard as ReshardPlan;
+    const logs = this.#engine.logs;
+    const work = this.runtimes.closeWhile(
+      plan.closes.map((i) => logIdOf(meta, i)),
+      async (): Promise<{ committed: boolean; value: Cached | undefined }> => {
+        const ends = new Map<number, number>();
+        for (const i of plan.closes) ends.set(i, (await logs.bounds(logIdOf(meta, i))).endOffset);
+        for (const s of plan.created) await logs.create(logIdOf(meta, s.index));
+        const { reshard: _done, ...rest } = meta;
+        const next = settle({
+          ...rest,
+          shards: commitPlan(meta.shards, plan, ends, nowMs),
+          nextShardIndex: plan.nextShardIndex,
+        });
+        try {
+          const rev = await this.#engine.meta.put(key, JSON.stringify(next), revision);
+          return { committed: true, value: { meta: next, revision: rev } };
+        } catch (err) {
+          if (!(err instanceof RevisionConflictError)) throw err;
+          // Another process may have committed the same close: then the gates stay sealed.
+          const now = await this.#engine.meta.get(key);
+          const current = now ? (JSON.parse(now.value) as StreamMeta) : undefined;
+          const closed = current?.shards.some((s) => plan.closes.includes(s.index) && !isOpen(s)) ?? true;
+          return { committed: closed, value: undefined };
+        }
+      },
+    );
+    this.#completing.set(key, work);
+    try {
+      return await work;
+    } finally {
+      this.#completing.delete(key);
+    }
+  }
+
+  /**
+   * Records a resharding plan: the stream goes UPDATING for `delayMs` and the plan commits when
+   * that ends (at once when `delayMs` is 0). `makePlan` sees the ACTIVE stream and may throw.
+   */
+  async reshard(
+    input: Input,
+    ctx: OpContext,
+    makePlan: (meta: StreamMeta) => ReshardPlan,
+    delayMs: number,
+    extra: (meta: StreamMeta) => Partial<StreamMeta> = () => ({}),
+  ): Promise<void> {
+    const address = this.address(input, ctx);
+    await this.update(address, ctx.nowMs, (meta) => {
+      // Argument errors come before the state error, as Kinesis answers them.
+      const reshard = makePlan(meta);
+      assertActive(meta);
+      const next: PendingMeta = {
+        ...meta,
+        ...extra(meta),
+        status: StreamStatus.UPDATING,
+        statusUntilMs: ctx.nowMs + Math.max(0, delayMs),
+        reshard,
+      };
+      return next;
+    });
+    if (delayMs <= 0) await this.#load(streamKey(address.account, address.region, address.name), ctx.nowMs);
+  }
+
+  async #dropLogs(meta: StreamMeta): Promise<void> {
+    this.runtimes.forget(meta.shards.map((s) => logIdOf(meta, s.index)));
+    for (const shard of meta.shards) await this.#engine.logs.drop(logIdOf(meta, shard.index));
+    // Side records keyed by the stream's uid (resource policy) go with the stream.
+    await this.#engine.meta.delete(policyKeyOfStream(meta.uid)).catch(() => undefined);
+  }
+
+  /** Resolves StreamName / StreamARN to an address, applying the "both or either" rules. */
+  address(input: Input, ctx: OpContext): { account: string; region: string; name: string } {
+    const name = input.StreamName as string | undefined;
+    const arn = input.StreamARN as string | undefined;
+    if (arn !== undefined) {
+      const parsed = parseStreamArn(arn);
+      if (!parsed) throw new InvalidArgumentException(`Invalid StreamARN ${arn}.`);
+      if (name !== undefined && name !== parsed.name)
+        throw new InvalidArgumentException(
+          `StreamARN ${arn} and StreamName ${name} refer to different streams.`,
+        );
+      return parsed;
+    }
+    if (name === undefined) throw new ValidationException('Either StreamName or StreamARN must be provided.');
+    return { account: ctx.account, region: ctx.region, name };
+  }
+
+  async find(input: Input, ctx: OpContext): Promise<StreamMeta | undefined> {
+    const a = this.address(input, ctx);
+    return (await this.#load(streamKey(a.account, a.region, a.name), ctx.nowMs))?.meta;
+  }
+
+  /** The stream, or ResourceNotFoundException with AWS's wording. */
+  async get(input: Input, ctx: OpContext): Promise<StreamMeta> {
+    const a = this.address(input, ctx);
+    const found = await this.#load(streamKey(a.account, a.region, a.name), ctx.nowMs);
+    if (!found) throw streamNotFound(a.name, a.account);
+    return found.meta;
+  }
+
+  /** The stream, which must be ACTIVE (for mutating control operations). */
+  async getActive(input: Input, ctx: OpContext): Promise<StreamMeta> {
+    const meta = await this.get(input, ctx);
+    assertActive(meta);
+    return meta;
+  }
+
+  async create(meta: StreamMeta): Promise<void> {
+    const key = streamKey(meta.account, meta.region, meta.name);
+    try {
+      await this.#engine.meta.put(key, JSON.stringify(meta), null);
+    } catch (err) {
+      if (err instanceof RevisionConflictError)
+        throw new ResourceInUseException(`Stream ${meta.name} under account ${meta.account} already exists.`);
+      throw err;
+    }
+  }
+
+  /**
+   * Applies `mutate` with compare-and-set, retrying on conflict. `mutate` sees the current
+   * stream (after lazy transitions) and may throw a KinesisError to refuse the change.
+   */
+  async update(
+    address: { account: string; region: string; name: string },
+    nowMs: number,
+    mutate: (meta: StreamMeta) => StreamMeta,
+  ): Promise<StreamMeta> {
+    const key = streamKey(address.account, address.region, address.name);
+    for (let attempt = 0; attempt < CAS_ATTEMPTS_MAX; attempt++) {
+      const current = await this.#load(key, nowMs);
+      if (!current) throw streamNotFound(address.name, address.account);
+      const next = mutate(current.meta);
+      try {
+        await this.#engine.meta.put(key, JSON.stringify(next), current.revision);
+        return next;
+      } catch (err) {
+        if (!(err instanceof RevisionConflictError)) throw err;
+      }
+    }
+    throw new ResourceInUseException(
+      `Stream ${address.name} under account ${address.account} is being modified.`,
+    );
+  }
+
+  /**
+   * The control-plane mutation pattern: the stream must be ACTIVE; `mutate` returns the new
+   * metadata; with `updatingMs` > 0 the stream goes UPDATING for that long (changes listed in
+   * `pending` are applied when it returns to ACTIVE).
+   */
+  async updateActive(
+    input: Input,
+    ctx: OpContext,
+    mutate: (meta: StreamMeta) => StreamMeta,
+    updatingMs = 0,
+  ): Promise<StreamMeta> {
+    const address = this.address(input, ctx);
+    return this.update(address, ctx.nowMs, (meta) => {
+      assertActive(meta);
+      const next = mutate(meta);
+      if (updatingMs <= 0) return settle(next);
+      return { ...next, status: StreamStatus.UPDATING, statusUntilMs: ctx.nowMs + updatingMs };
+    });
+  }
+
+  /** All streams of an account in a region, in name order (lazy transitions applied). */
+  async list(account: string, region: string, nowMs: number): Promise<StreamMeta[]> {
+    const entries = await this.#engine.meta.list(`stream/${account}/${region}/`);
+    const out: StreamMeta[] = [];
+    for (const e of entries) {
+      const loaded = await this.#load(e.key, nowMs);
+      if (loaded) out.push(loaded.meta);
+    }
+    return out;
+  }
+
+  /** Every stream in every account and region (for limits and background sweeps). */
+  async all(nowMs: number): Promise<StreamMeta[]> {
+    const entries = await this.#engine.meta.list('stream/');
+    const out: StreamMeta[] = [];
+    for (const e of entries) {
+      const loaded = await this.#load(e.key, nowMs);
+      if (loaded) out.push(loaded.meta);
+    }
+    return out;
+  }
+}
+
+/** Stream metadata plus changes that take effect when a transitional status ends. */
+export type PendingMeta = StreamMeta & {
+  readonly pending?: Partial<StreamMeta>;
+  /** Set on a stream deleted while CREATING: its shards never become visible. */
+  readonly shardsHidden?: boolean;
+  /** A resharding that commits when UPDATING ends (StreamStore.#completeReshard). */
+  readonly reshard?: ReshardPlan;
+};
+
+/** The stream as it is once its transitional status is over. */
+function settle(meta: PendingMeta): StreamMeta {
+  const { pending, ...rest } = meta;
+  return { ...rest, ...(pending ?? {}), status: StreamStatus.ACTIVE };
+}
+
+export function assertActive(meta: StreamMeta): void {
+  if (meta.status !== StreamStatus.ACTIVE)
+    throw new ResourceInUseException(
+      `Stream ${meta.name} under account ${meta.account} not ACTIVE, instead in state ${meta.status}`,
+    );
+}
+
+/** Resource policies live beside the stream, keyed by its uid so a re-created stream starts clean. */
+export const policyKeyOfStream = (uid: string): string => `policy/stream/${uid}`;
+
+export const arnOf = (meta: StreamMeta): string => streamArn(meta.region, meta.account, meta.name);

@@ -1,9 +1,0 @@
-// DescribeStreamConsumer: by ConsumerARN, or by StreamARN + ConsumerName.
-import { consumerByInput, consumerOutput } from './consumer-store.js';
-import type { Handler } from './context.js';
-import { arnOf } from './stream-store.js';
-
-export const describeStreamConsumer: Handler = async (services, input, ctx) => {
-  const { stream, consumer } = await consumerByInput(services, input, ctx);
-  return { ConsumerDescription: { ...consumerOutput(consumer), StreamARN: arnOf(stream) } };
-};

@@ -1,8 +1,0 @@
-import { consumerCount } from './consumer-hooks.js';
-import type { Handler } from './context.js';
-import { streamDescriptionSummary } from './describe.js';
-
-export const describeStreamSummary: Handler = async ({ streams, engine }, input, ctx) => {
-  const meta = await streams.get(input, ctx);
-  return { StreamDescriptionSummary: streamDescriptionSummary(meta, await consumerCount(engine, meta)) };
-};

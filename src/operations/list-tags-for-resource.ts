@@ -1,8 +1,0 @@
-import type { Handler } from './context.js';
-import { resourceOf } from './resource-arn.js';
-import { tagList } from './tag-rules.js';
-
-export const listTagsForResource: Handler = async (services, input, ctx) => {
-  const resource = await resourceOf(services, input, ctx);
-  return { Tags: tagList(resource.kind === 'consumer' ? resource.consumer.tags : resource.stream.tags) };
-};
