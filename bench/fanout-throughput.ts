@@ -9,8 +9,8 @@
 import http2 from 'node:http2';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { limits } from '../src/kinesis/limits.js';
 import { MessageSplitter } from '../src/aws/protocols/event-stream.js';
+import { limits } from '../src/kinesis/limits.js';
 import { prefill } from './get-records-drain.js';
 import {
   base64DecodedLength,

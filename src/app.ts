@@ -2,8 +2,11 @@
 
 import { readFileSync } from 'node:fs';
 import type net from 'node:net';
-import type { Config } from './core/config.js';
+import { createListener, type ListenerOptions } from './aws/listener.js';
+import { type CallContext, createRequestHandler, type Dispatcher } from './aws/pipeline.js';
+import { applyBootstrap, type BootstrapReport, loadBootstrapFile } from './bootstrap.js';
 import { createRoutes, type Readiness } from './console/routes.js';
+import type { Config } from './core/config.js';
 import { ControlPlaneRates } from './kinesis/domain/control-plane-rates.js';
 import { LimitExceededException } from './kinesis/errors.js';
 import { fanoutHubOf } from './kinesis/fanout/fanout-hub.js';
@@ -13,10 +16,7 @@ import type { OpContext, Services } from './kinesis/operations/context.js';
 import { operationTable } from './kinesis/operations/index.js';
 import { startRetentionSweeper } from './kinesis/records/retention-sweeper.js';
 import { StreamStore } from './kinesis/state/stream-store.js';
-import { applyBootstrap, type BootstrapReport, loadBootstrapFile } from './bootstrap.js';
 import { CodecPool, defaultWorkerThreads } from './kinesis/wire/codec-pool.js';
-import { type CallContext, createRequestHandler, type Dispatcher } from './aws/pipeline.js';
-import { createListener, type ListenerOptions } from './aws/listener.js';
 import type { StorageEngine } from './storage/engine.js';
 
 export interface RunningServer {

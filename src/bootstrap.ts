@@ -4,10 +4,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
+import { type CallContext, type Dispatcher, invokeOperation } from './aws/pipeline.js';
 import type { Config } from './core/config.js';
 import { KinesisError } from './kinesis/errors.js';
 import { limits } from './kinesis/limits.js';
-import { type CallContext, type Dispatcher, invokeOperation } from './aws/pipeline.js';
 
 export interface BootstrapStream {
   readonly name: string;

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const spec = JSON.parse(readFileSync(join(root, 'docs/architecture.json'), 'utf8'));
 const FILES_MAX = 20_000;
-const IMPORT_RE = /(?:^|[\s;])(?:import|export)\s(?:[^'";]*?\sfrom\s)?\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+const IMPORT_RE =
+  /(?:^|[\s;])(?:import|export)\s(?:[^'";]*?\sfrom\s)?\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
 function walk(dir, out) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -21,7 +22,8 @@ function walk(dir, out) {
   return out;
 }
 
-const partOf = (rel) => spec.parts.find((p) => p.paths.some((prefix) => rel === prefix || rel.startsWith(prefix)));
+const partOf = (rel) =>
+  spec.parts.find((p) => p.paths.some((prefix) => rel === prefix || rel.startsWith(prefix)));
 
 const problems = [];
 const files = ['src', 'bench', 'test'].flatMap((d) => {

@@ -13,6 +13,11 @@ import {
   UnknownOperationException,
 } from '../kinesis/errors.js';
 import { limits } from '../kinesis/limits.js';
+import { model } from '../kinesis/model.js';
+import type { CodecPool } from '../kinesis/wire/codec-pool.js';
+import { readJsonInputFast } from '../kinesis/wire/fast-json-input.js';
+import { readStructure } from './model/deserialize.js';
+import { assertValid } from './model/validate.js';
 import {
   CBOR_CONTENT_TYPE,
   decodeBody,
@@ -20,12 +25,7 @@ import {
   JSON_CONTENT_TYPE,
   type WireFormat,
 } from './protocols/codec.js';
-import { readStructure } from './model/deserialize.js';
-import { readJsonInputFast } from '../kinesis/wire/fast-json-input.js';
-import { model } from '../kinesis/model.js';
-import { assertValid } from './model/validate.js';
 import { checkAuth } from './sigv4.js';
-import type { CodecPool } from '../kinesis/wire/codec-pool.js';
 
 export type Req = http.IncomingMessage | http2.Http2ServerRequest;
 export type Res = http.ServerResponse | http2.Http2ServerResponse;

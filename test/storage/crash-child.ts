@@ -4,8 +4,8 @@
 // the parent can tell a stored record from garbage without having seen its acknowledgement.
 import { randomBytes, randomInt } from 'node:crypto';
 import type { AppendRecord } from '../../src/storage/engine.js';
-import { crashLogIds, digestRecords, selfCheckingData } from './crash-records.js';
 import { openLocalEngine } from '../../src/storage/local/local-engine.js';
+import { crashLogIds, digestRecords, selfCheckingData } from './crash-records.js';
 
 const writers = 8;
 

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { StoredRecord } from '../../src/storage/engine.js';
-import { crashLogIds, digestRecords, isSelfChecking } from './crash-records.js';
 import { openLocalEngine } from '../../src/storage/local/local-engine.js';
+import { crashLogIds, digestRecords, isSelfChecking } from './crash-records.js';
 
 const childScript = fileURLToPath(new URL('./crash-child.js', import.meta.url));
 const killAfterMs = 700;

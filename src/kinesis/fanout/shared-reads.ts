@@ -7,10 +7,11 @@
 // A cached batch may be shorter than a fresh read at the same position (records appended since);
 // delivering it is still correct, the session simply reads the rest next. Bounded by total bytes
 // and entries, least recently used first out.
-import { limits } from '../limits.js';
-import type { Services } from '../operations/context.js';
+
 import type { MessageHead } from '../../aws/protocols/event-stream.js';
 import type { ReadResult, StoredRecord } from '../../storage/engine.js';
+import { limits } from '../limits.js';
+import type { Services } from '../operations/context.js';
 
 const STATE_SHARED_READS = 'fanout/shared-reads';
 

@@ -2,9 +2,13 @@
 // JSON 1.1 requests get JSON events (what the JS SDK, boto3 and the CLI read); CBOR 1.1 requests
 // (Java SDKs with CBOR on) get CBOR events, because those SDKs unmarshal event payloads with the
 // same protocol as the rest of the call. The CBOR choice is unverified against AWS (docs/fanout.md).
-import type { KinesisError } from '../errors.js';
-import { encodeGetRecordsJson, type GetRecordsTail } from '../wire/records-json.js';
-import { CBOR_CONTENT_TYPE, encodeBody, JSON_CONTENT_TYPE, type WireFormat } from '../../aws/protocols/codec.js';
+
+import {
+  CBOR_CONTENT_TYPE,
+  encodeBody,
+  JSON_CONTENT_TYPE,
+  type WireFormat,
+} from '../../aws/protocols/codec.js';
 import {
   encodeMessage,
   encodeMessageHead,
@@ -13,6 +17,8 @@ import {
   finishMessage,
 } from '../../aws/protocols/event-stream.js';
 import type { StoredRecord } from '../../storage/engine.js';
+import type { KinesisError } from '../errors.js';
+import { encodeGetRecordsJson, type GetRecordsTail } from '../wire/records-json.js';
 import type { SharedBatch } from './shared-reads.js';
 
 const contentTypeOf = (wire: WireFormat): string => (wire === 'json' ? JSON_CONTENT_TYPE : CBOR_CONTENT_TYPE);

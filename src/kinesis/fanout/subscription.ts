@@ -7,24 +7,19 @@
 // timers are the idle heartbeat (an empty event so consumers can checkpoint), the lifetime and
 // the throughput budget.
 import type http from 'node:http';
+import type { Res } from '../../aws/pipeline.js';
+import type { WireFormat } from '../../aws/protocols/codec.js';
+import { EVENT_STREAM_CONTENT_TYPE } from '../../aws/protocols/event-stream.js';
+import { LogNotFoundError, type ReadResult, type StoredRecord } from '../../storage/engine.js';
 import { encodeSequenceNumber, sequenceNumbersOf, streamTagOf } from '../domain/sequence-number.js';
 import { logIdOf, type ShardMeta, type StreamMeta } from '../domain/stream-model.js';
 import { InternalFailureException, KinesisError, ResourceInUseException } from '../errors.js';
 import { limits } from '../limits.js';
 import { metricsOf } from '../metrics/metrics.js';
-import { ConsumerStatus, consumerByArn, consumerNotActive } from '../state/consumer-store.js';
 import type { OpContext, Services } from '../operations/context.js';
 import { endOfShard } from '../operations/get-records.js';
-import {
-  loadStream,
-  retentionCutoffMs,
-  type StreamAddress,
-  shardNotFound,
-} from '../records/record-path.js';
-import type { WireFormat } from '../../aws/protocols/codec.js';
-import { EVENT_STREAM_CONTENT_TYPE } from '../../aws/protocols/event-stream.js';
-import type { Res } from '../../aws/pipeline.js';
-import { LogNotFoundError, type ReadResult, type StoredRecord } from '../../storage/engine.js';
+import { loadStream, retentionCutoffMs, type StreamAddress, shardNotFound } from '../records/record-path.js';
+import { ConsumerStatus, consumerByArn, consumerNotActive } from '../state/consumer-store.js';
 import type { Claim, StopReason } from './fanout-hub.js';
 import { SharedReads, sharedReadsOf } from './shared-reads.js';
 import {

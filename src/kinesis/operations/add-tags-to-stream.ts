@@ -1,5 +1,5 @@
-import type { Handler } from './context.js';
 import { mergeTags } from '../domain/tag-rules.js';
+import type { Handler } from './context.js';
 
 export const addTagsToStream: Handler = async ({ streams }, input, ctx) => {
   await streams.updateActive(input, ctx, (meta) => ({

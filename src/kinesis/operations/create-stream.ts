@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { openShardCount } from '../domain/limits-math.js';
 import { initialShards, type StreamMeta, type StreamMode, StreamStatus } from '../domain/stream-model.js';
+import { mergeTags } from '../domain/tag-rules.js';
 import { InvalidArgumentException, LimitExceededException } from '../errors.js';
 import { limits } from '../limits.js';
-import type { Handler } from './context.js';
-import { openShardCount } from '../domain/limits-math.js';
-import { mergeTags } from '../domain/tag-rules.js';
 import { checkWarmThroughput } from '../rules/warm-throughput-rules.js';
+import type { Handler } from './context.js';
 
 export const createStream: Handler = async (services, input, ctx) => {
   const { config, streams, engine } = services;

@@ -1,6 +1,6 @@
+import { checkRetentionBounds } from '../domain/retention-rules.js';
 import { InvalidArgumentException } from '../errors.js';
 import type { Handler } from './context.js';
-import { checkRetentionBounds } from '../domain/retention-rules.js';
 
 export const decreaseStreamRetentionPeriod: Handler = async ({ streams }, input, ctx) => {
   const hours = input.RetentionPeriodHours as number;

@@ -1,7 +1,7 @@
 import { ConsumerStatus, consumerNotActive, updateConsumer } from '../state/consumer-store.js';
-import type { Handler } from './context.js';
 import { resourceOf } from '../state/resource-arn.js';
 import { assertActive, policyKeyOfStream } from '../state/stream-store.js';
+import type { Handler } from './context.js';
 
 /** Deleting a policy that is not there is a no-op (AWS's behaviour here is unrecorded). */
 export const deleteResourcePolicy: Handler = async (services, input, ctx) => {

@@ -1,9 +1,9 @@
 import { StreamStatus } from '../domain/stream-model.js';
 import { ResourceInUseException } from '../errors.js';
 import { consumerCount, dropConsumers } from '../state/consumer-hooks.js';
-import type { Handler } from './context.js';
 import type { PendingMeta } from '../state/stream-store.js';
 import { arnOf } from '../state/stream-store.js';
+import type { Handler } from './context.js';
 
 export const deleteStream: Handler = async ({ streams, config, engine }, input, ctx) => {
   const current = await streams.get(input, ctx);

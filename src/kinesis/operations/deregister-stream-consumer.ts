@@ -1,6 +1,11 @@
 // DeregisterStreamConsumer: the consumer goes DELETING and disappears after the state delay; its
 // subscriptions end at their next check (see src/kinesis/fanout/subscription.ts).
-import { ConsumerStatus, consumerByInput, consumerNotActive, updateConsumer } from '../state/consumer-store.js';
+import {
+  ConsumerStatus,
+  consumerByInput,
+  consumerNotActive,
+  updateConsumer,
+} from '../state/consumer-store.js';
 import type { Handler } from './context.js';
 
 export const deregisterStreamConsumer: Handler = async (services, input, ctx) => {

@@ -1,5 +1,5 @@
-import type { Handler } from './context.js';
 import { openShardCount } from '../domain/limits-math.js';
+import type { Handler } from './context.js';
 
 export const describeLimits: Handler = async ({ streams, config }, _input, ctx) => {
   const mine = await streams.list(ctx.account, ctx.region, ctx.nowMs);

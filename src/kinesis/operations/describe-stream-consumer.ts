@@ -1,7 +1,7 @@
 // DescribeStreamConsumer: by ConsumerARN, or by StreamARN + ConsumerName.
 import { consumerByInput, consumerOutput } from '../state/consumer-store.js';
-import type { Handler } from './context.js';
 import { arnOf } from '../state/stream-store.js';
+import type { Handler } from './context.js';
 
 export const describeStreamConsumer: Handler = async (services, input, ctx) => {
   const { stream, consumer } = await consumerByInput(services, input, ctx);

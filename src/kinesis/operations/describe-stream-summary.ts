@@ -1,6 +1,6 @@
 import { consumerCount } from '../state/consumer-hooks.js';
-import type { Handler } from './context.js';
 import { streamDescriptionSummary } from '../state/describe.js';
+import type { Handler } from './context.js';
 
 export const describeStreamSummary: Handler = async ({ streams, engine }, input, ctx) => {
   const meta = await streams.get(input, ctx);

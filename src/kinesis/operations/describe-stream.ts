@@ -1,6 +1,6 @@
 import { shardIndexOf } from '../domain/stream-model.js';
 import { limits } from '../limits.js';
-import type { Handler } from './context.js';
+import { retentionCutoffMs } from '../records/record-path.js';
 import {
   encryptionFields,
   enhancedMonitoring,
@@ -8,7 +8,7 @@ import {
   streamSummary,
   visibleShards,
 } from '../state/describe.js';
-import { retentionCutoffMs } from '../records/record-path.js';
+import type { Handler } from './context.js';
 
 export const describeStream: Handler = async (services, input, ctx) => {
   const meta = await services.streams.get(input, ctx);

@@ -1,6 +1,6 @@
-import type { Handler } from './context.js';
 import { expandMetrics } from '../domain/shard-level-metrics.js';
 import { arnOf } from '../state/stream-store.js';
+import type { Handler } from './context.js';
 
 export const disableEnhancedMonitoring: Handler = async ({ streams }, input, ctx) => {
   let current: readonly string[] = [];

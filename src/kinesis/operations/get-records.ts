@@ -1,5 +1,14 @@
 // GetRecords: opens the iterator, reads one bounded batch from the shard log (skipping records
 // past retention) and hands out the next iterator, or the child shards at the end of a closed shard.
+
+import { EncodedBody } from '../../aws/pipeline.js';
+import {
+  LogNotFoundError,
+  type LogStore,
+  type ReadLimits,
+  type ReadResult,
+  type StoredRecord,
+} from '../../storage/engine.js';
 import { sequenceNumbersOf, streamTagOf } from '../domain/sequence-number.js';
 import {
   amzUtcString,
@@ -23,19 +32,17 @@ import {
 } from '../errors.js';
 import { limits } from '../limits.js';
 import { metricsOf } from '../metrics/metrics.js';
-import { EncodedBody } from '../../aws/pipeline.js';
 import {
-  LogNotFoundError,
-  type LogStore,
-  type ReadLimits,
-  type ReadResult,
-  type StoredRecord,
-} from '../../storage/engine.js';
+  iteratorKey,
+  loadStream,
+  retentionCutoffMs,
+  type StreamView,
+  shardNotFound,
+} from '../records/record-path.js';
+import { type ShardRuntime, throughputOf } from '../records/shard-runtime.js';
+import { encodeGetRecordsJson, type GetRecordsTail } from '../wire/records-json.js';
 import type { Handler, Input, OpContext, Services } from './context.js';
 import { DRY_RUN_MESSAGE, rateExceededMessage } from './put-records.js';
-import { iteratorKey, loadStream, retentionCutoffMs, type StreamView, shardNotFound } from '../records/record-path.js';
-import { encodeGetRecordsJson, type GetRecordsTail } from '../wire/records-json.js';
-import { type ShardRuntime, throughputOf } from '../records/shard-runtime.js';
 
 export const getRecords: Handler = async (services, input, ctx) => {
   const key = await iteratorKey(services);

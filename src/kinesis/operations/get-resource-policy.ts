@@ -1,6 +1,6 @@
-import type { Handler } from './context.js';
 import { resourceOf } from '../state/resource-arn.js';
 import { policyKeyOfStream } from '../state/stream-store.js';
+import type { Handler } from './context.js';
 
 /** Without a policy AWS answers an empty JSON object, not an error. */
 const NO_POLICY = '{}';

@@ -1,5 +1,7 @@
 // GetShardIterator: resolves one of the five starting positions to a log offset and seals it in
 // an iterator token.
+
+import { LogNotFoundError } from '../../storage/engine.js';
 import { decodeSequenceNumber } from '../domain/sequence-number.js';
 import { encodeIterator } from '../domain/shard-iterator.js';
 import { isExpiredShard, logIdOf, type ShardMeta, shardIdOf } from '../domain/stream-model.js';
@@ -9,9 +11,6 @@ import {
   ProvisionedThroughputExceededException,
   ResourceNotFoundException,
 } from '../errors.js';
-import { LogNotFoundError } from '../../storage/engine.js';
-import type { Handler, Input, OpContext, Services } from './context.js';
-import { DRY_RUN_MESSAGE, rateExceededMessage } from './put-records.js';
 import {
   iteratorKey,
   loadStream,
@@ -21,6 +20,8 @@ import {
   shardNotFound,
 } from '../records/record-path.js';
 import { throughputOf } from '../records/shard-runtime.js';
+import type { Handler, Input, OpContext, Services } from './context.js';
+import { DRY_RUN_MESSAGE, rateExceededMessage } from './put-records.js';
 
 const TYPE_RULE =
   'Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or ' +

@@ -1,3 +1,4 @@
+import { decodeNextToken, encodeNextToken } from '../domain/next-token.js';
 import {
   isOpen,
   type ShardMeta,
@@ -13,11 +14,10 @@ import {
   streamNotFound,
 } from '../errors.js';
 import { limits } from '../limits.js';
-import type { Handler, Input, OpContext, Services } from './context.js';
-import { shardOutput, visibleShards } from '../state/describe.js';
-import { decodeNextToken, encodeNextToken } from '../domain/next-token.js';
 import { retentionCutoffMs } from '../records/record-path.js';
+import { shardOutput, visibleShards } from '../state/describe.js';
 import { arnOf } from '../state/stream-store.js';
+import type { Handler, Input, OpContext, Services } from './context.js';
 
 interface Query {
   readonly address: Input;

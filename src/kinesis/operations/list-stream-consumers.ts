@@ -1,9 +1,10 @@
 // ListStreamConsumers: consumers of one stream in name order, paged by NextToken (valid 300 s).
 // Unlike ListShards, AWS requires StreamARN on every call, continuation included.
+
+import { decodeNextToken, encodeNextToken } from '../domain/next-token.js';
 import { ExpiredNextTokenException, InvalidArgumentException, streamNotFound } from '../errors.js';
 import { consumerOutput, listConsumers } from '../state/consumer-store.js';
 import type { Handler } from './context.js';
-import { decodeNextToken, encodeNextToken } from '../domain/next-token.js';
 
 /** AWS's default page size (MaxResults accepts 1..10000). */
 const PAGE_DEFAULT = 100;

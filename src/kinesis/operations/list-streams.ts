@@ -1,8 +1,8 @@
+import { decodeNextToken, encodeNextToken } from '../domain/next-token.js';
 import { ExpiredNextTokenException, InvalidArgumentException } from '../errors.js';
 import { limits } from '../limits.js';
-import type { Handler } from './context.js';
 import { streamSummary } from '../state/describe.js';
-import { decodeNextToken, encodeNextToken } from '../domain/next-token.js';
+import type { Handler } from './context.js';
 
 export const listStreams: Handler = async ({ streams }, input, ctx) => {
   const limit = Math.min(input.Limit ?? limits.listStreamsDefault, limits.listStreamsMax);

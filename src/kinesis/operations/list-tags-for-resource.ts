@@ -1,6 +1,6 @@
-import type { Handler } from './context.js';
-import { resourceOf } from '../state/resource-arn.js';
 import { tagList } from '../domain/tag-rules.js';
+import { resourceOf } from '../state/resource-arn.js';
+import type { Handler } from './context.js';
 
 export const listTagsForResource: Handler = async (services, input, ctx) => {
   const resource = await resourceOf(services, input, ctx);

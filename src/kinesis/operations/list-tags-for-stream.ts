@@ -1,6 +1,6 @@
+import { tagList } from '../domain/tag-rules.js';
 import { limits } from '../limits.js';
 import type { Handler } from './context.js';
-import { tagList } from '../domain/tag-rules.js';
 
 export const listTagsForStream: Handler = async ({ streams }, input, ctx) => {
   const meta = await streams.get(input, ctx);

@@ -4,8 +4,8 @@
 import { areMergeable, planOf } from '../domain/resharding.js';
 import { shardIdOf } from '../domain/stream-model.js';
 import { InvalidArgumentException } from '../errors.js';
-import type { Handler } from './context.js';
 import { assertProvisioned, eligibleShard, reshardShardIndex } from '../rules/reshard-rules.js';
+import type { Handler } from './context.js';
 
 export const mergeShards: Handler = async ({ streams, config }, input, ctx) => {
   const address = streams.address(input, ctx);

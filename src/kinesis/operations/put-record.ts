@@ -2,9 +2,9 @@
 import { decodeSequenceNumber } from '../domain/sequence-number.js';
 import { shardIdOf } from '../domain/stream-model.js';
 import { InvalidArgumentException } from '../errors.js';
+import type { StreamView } from '../records/record-path.js';
 import type { Handler } from './context.js';
 import { putOne } from './put-records.js';
-import type { StreamView } from '../records/record-path.js';
 
 export const putRecord: Handler = async (services, input, ctx) => {
   const ordering = input.SequenceNumberForOrdering as string | undefined;

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { defaultConfig } from '../../core/config.js';
 import { EncodedBody } from '../../aws/pipeline.js';
+import { defaultConfig } from '../../core/config.js';
 import { createMemoryEngine } from '../../storage/memory/memory-engine.js';
+import { StreamStore } from '../state/stream-store.js';
 import type { OpContext, Services } from './context.js';
 import { createStream } from './create-stream.js';
 import { putRecords } from './put-records.js';
-import { StreamStore } from '../state/stream-store.js';
 
 const ctx: OpContext = {
   account: '000000000000',

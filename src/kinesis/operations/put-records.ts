@@ -5,6 +5,9 @@
 // resharding makes the request wait, re-read the stream and re-route, so nothing is appended to a
 // parent after its EndingSequenceNumber was fixed. Throughput limits are checked once per shard
 // per request (token buckets); entries beyond a shard's budget fail individually.
+
+import { EncodedBody } from '../../aws/pipeline.js';
+import type { AppendRecord } from '../../storage/engine.js';
 import { encodeSequenceNumber, encodeSequenceRange } from '../domain/sequence-number.js';
 import { logIdOf, shardIdOf } from '../domain/stream-model.js';
 import {
@@ -16,14 +19,12 @@ import {
 } from '../errors.js';
 import { limits } from '../limits.js';
 import { metricsOf } from '../metrics/metrics.js';
-import { EncodedBody } from '../../aws/pipeline.js';
-import { digestsOf } from '../wire/fast-json-transfer.js';
-import type { AppendRecord } from '../../storage/engine.js';
-import type { Handler, Input, OpContext, Services } from './context.js';
 import { noteOnDemandWrites } from '../records/on-demand-scaling.js';
 import { loadWritableStream, type StreamView } from '../records/record-path.js';
-import { encodePutRecordsJson } from '../wire/records-json.js';
 import { type ShardRuntime, type Throughput, throughputOf } from '../records/shard-runtime.js';
+import { digestsOf } from '../wire/fast-json-transfer.js';
+import { encodePutRecordsJson } from '../wire/records-json.js';
+import type { Handler, Input, OpContext, Services } from './context.js';
 
 export const DRY_RUN_MESSAGE = 'Request would have succeeded, but DryRun flag is set.';
 const INTERNAL_FAILURE_MESSAGE = 'Internal service failure.';

@@ -1,8 +1,8 @@
-import { ConsumerStatus, consumerNotActive, updateConsumer } from '../state/consumer-store.js';
-import type { Handler } from './context.js';
-import { resourceOf } from '../state/resource-arn.js';
 import { checkPolicyDocument } from '../domain/resource-policy-rules.js';
+import { ConsumerStatus, consumerNotActive, updateConsumer } from '../state/consumer-store.js';
+import { resourceOf } from '../state/resource-arn.js';
 import { assertActive, policyKeyOfStream } from '../state/stream-store.js';
+import type { Handler } from './context.js';
 
 export const putResourcePolicy: Handler = async (services, input, ctx) => {
   const resource = await resourceOf(services, input, ctx);

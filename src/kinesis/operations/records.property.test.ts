@@ -5,12 +5,12 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { defaultConfig } from '../../core/config.js';
 import { createMemoryEngine } from '../../storage/memory/memory-engine.js';
+import { StreamStore } from '../state/stream-store.js';
 import type { OpContext, Services } from './context.js';
 import { createStream } from './create-stream.js';
 import { getRecords } from './get-records.js';
 import { getShardIterator } from './get-shard-iterator.js';
 import { putRecords } from './put-records.js';
-import { StreamStore } from '../state/stream-store.js';
 
 function services(): Services {
   const engine = createMemoryEngine();

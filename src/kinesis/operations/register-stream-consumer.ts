@@ -1,4 +1,6 @@
 // RegisterStreamConsumer: a new consumer starts CREATING and turns ACTIVE after the state delay.
+
+import { mergeTags } from '../domain/tag-rules.js';
 import { LimitExceededException } from '../errors.js';
 import { limits } from '../limits.js';
 import { readAccountSettings } from '../state/account-settings.js';
@@ -10,9 +12,8 @@ import {
   createConsumer,
   listConsumers,
 } from '../state/consumer-store.js';
-import type { Handler } from './context.js';
 import { arnOf } from '../state/stream-store.js';
-import { mergeTags } from '../domain/tag-rules.js';
+import type { Handler } from './context.js';
 
 export const registerStreamConsumer: Handler = async (services, input, ctx) => {
   const { engine, config } = services;

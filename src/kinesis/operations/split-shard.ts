@@ -4,7 +4,6 @@
 import { canSplitAt, planOf } from '../domain/resharding.js';
 import { shardIdOf } from '../domain/stream-model.js';
 import { InvalidArgumentException } from '../errors.js';
-import type { Handler } from './context.js';
 import {
   accountOpenShards,
   assertProvisioned,
@@ -12,6 +11,7 @@ import {
   reshardShardIndex,
   shardLimitExceeded,
 } from '../rules/reshard-rules.js';
+import type { Handler } from './context.js';
 
 export const splitShard: Handler = async (services, input, ctx) => {
   const { streams, config } = services;

@@ -2,18 +2,18 @@
 // position, take-over and rate rules) is an ordinary error response; then the response becomes an
 // event stream served by a fan-out session (src/kinesis/fanout/subscription.ts).
 
+import type { StreamingResult } from '../../aws/pipeline.js';
 import { isExpiredShard, type StreamMeta } from '../domain/stream-model.js';
 import { DryRunOperationException, InvalidArgumentException, ResourceInUseException } from '../errors.js';
 import { fanoutHubOf, heartbeatMsOf, lifetimeMsOf } from '../fanout/fanout-hub.js';
 import { Subscription } from '../fanout/subscription.js';
 import { limits } from '../limits.js';
 import { metricsOf } from '../metrics/metrics.js';
-import type { StreamingResult } from '../../aws/pipeline.js';
+import { loadStream, parseShardId, retentionCutoffMs, shardNotFound } from '../records/record-path.js';
 import { ConsumerStatus, consumerByArn, creationSecondsOf } from '../state/consumer-store.js';
 import type { Handler, Input, OpContext, Services } from './context.js';
 import { startingOffset } from './get-shard-iterator.js';
 import { DRY_RUN_MESSAGE } from './put-records.js';
-import { loadStream, parseShardId, retentionCutoffMs, shardNotFound } from '../records/record-path.js';
 
 interface StartingPosition {
   readonly Type: string;

@@ -1,7 +1,7 @@
-import { updateConsumer } from '../state/consumer-store.js';
-import type { Handler } from './context.js';
-import { resourceOf } from '../state/resource-arn.js';
 import { mergeTags } from '../domain/tag-rules.js';
+import { updateConsumer } from '../state/consumer-store.js';
+import { resourceOf } from '../state/resource-arn.js';
+import type { Handler } from './context.js';
 
 export const tagResource: Handler = async (services, input, ctx) => {
   const resource = await resourceOf(services, input, ctx);

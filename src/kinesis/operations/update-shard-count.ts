@@ -5,9 +5,9 @@ import { planOf, uniformScalingSteps } from '../domain/resharding.js';
 import { isOpen, type StreamMeta } from '../domain/stream-model.js';
 import { LimitExceededException } from '../errors.js';
 import { limits } from '../limits.js';
-import type { Handler } from './context.js';
 import { accountOpenShards, assertProvisioned } from '../rules/reshard-rules.js';
 import { arnOf } from '../state/stream-store.js';
+import type { Handler } from './context.js';
 
 const DAY_MS = 24 * 3_600_000;
 

@@ -1,8 +1,8 @@
 import type { StreamMode } from '../domain/stream-model.js';
 import { InvalidArgumentException, LimitExceededException } from '../errors.js';
 import { limits } from '../limits.js';
-import type { Handler } from './context.js';
 import { checkWarmThroughput } from '../rules/warm-throughput-rules.js';
+import type { Handler } from './context.js';
 
 const DAY_MS = 24 * 3_600_000;
 

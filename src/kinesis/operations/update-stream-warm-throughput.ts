@@ -1,7 +1,7 @@
-import type { Handler } from './context.js';
+import { checkWarmThroughput } from '../rules/warm-throughput-rules.js';
 import { warmThroughput } from '../state/describe.js';
 import { arnOf, type PendingMeta } from '../state/stream-store.js';
-import { checkWarmThroughput } from '../rules/warm-throughput-rules.js';
+import type { Handler } from './context.js';
 
 /** The new target applies when the stream returns from UPDATING to ACTIVE. */
 export const updateStreamWarmThroughput: Handler = async ({ streams, engine, config }, input, ctx) => {

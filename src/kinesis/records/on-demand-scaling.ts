@@ -4,11 +4,11 @@
 // window for `onDemandScaleUpAfterMs` is split at the middle of its hash range, through the same
 // race-free close as SplitShard. See docs/throughput.md for the policy and its limits.
 
+import { openShardCount } from '../domain/limits-math.js';
 import { canSplitAt, midpointOf, planOf } from '../domain/resharding.js';
 import { isOpen, shardIdOf, streamArn } from '../domain/stream-model.js';
 import { limits } from '../limits.js';
 import type { OpContext, Services } from '../operations/context.js';
-import { openShardCount } from '../domain/limits-math.js';
 import type { StreamView } from './record-path.js';
 import { throughputOf } from './shard-runtime.js';
 

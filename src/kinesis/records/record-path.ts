@@ -7,6 +7,7 @@
 // resharded stream is seen by the very next request.
 
 import { randomBytes } from 'node:crypto';
+import { RevisionConflictError } from '../../storage/engine.js';
 import { md5Words } from '../domain/md5.js';
 import { streamTagOf } from '../domain/sequence-number.js';
 import { ITERATOR_KEY_BYTES } from '../domain/shard-iterator.js';
@@ -21,10 +22,9 @@ import {
 } from '../domain/stream-model.js';
 import { InvalidArgumentException, type KinesisError, ResourceNotFoundException } from '../errors.js';
 import { HASH_KEY_MAX, limits } from '../limits.js';
-import { RevisionConflictError } from '../../storage/engine.js';
 import type { Input, OpContext, Services } from '../operations/context.js';
-import type { ShardRuntime, ShardRuntimes } from './shard-runtime.js';
 import { streamKey } from '../state/stream-store.js';
+import type { ShardRuntime, ShardRuntimes } from './shard-runtime.js';
 
 const ITERATOR_KEY_META_KEY = 'server/iterator-key';
 const STATE_VIEWS = 'record-path/views';

@@ -1,10 +1,11 @@
 // Background retention: deletes whole log segments whose records are all past the stream's
 // retention period. Reads already hide expired records at once (GetRecords passes the cutoff as
 // minTimestampMs); this only reclaims disk, so it can run rarely and in bounded steps.
+
+import { LogNotFoundError } from '../../storage/engine.js';
 import { isExpiredShard, logIdOf, type StreamMeta } from '../domain/stream-model.js';
 import { KinesisError } from '../errors.js';
 import { limits } from '../limits.js';
-import { LogNotFoundError } from '../../storage/engine.js';
 import type { Services } from '../operations/context.js';
 import { retentionCutoffMs } from './record-path.js';
 

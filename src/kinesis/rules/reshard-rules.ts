@@ -1,4 +1,6 @@
 // Checks shared by SplitShard, MergeShards and UpdateShardCount, with AWS's wording.
+
+import { openShardCount } from '../domain/limits-math.js';
 import { isOpen, type ShardMeta, type StreamMeta, shardIdOf } from '../domain/stream-model.js';
 import {
   LimitExceededException,
@@ -7,7 +9,6 @@ import {
   ValidationException,
 } from '../errors.js';
 import type { Input, OpContext, Services } from '../operations/context.js';
-import { openShardCount } from '../domain/limits-math.js';
 import { parseShardId } from '../records/record-path.js';
 
 /** Resolves a ShardId argument; one that cannot name a shard is "not found" even before the stream is. */

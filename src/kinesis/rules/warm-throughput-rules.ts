@@ -1,8 +1,9 @@
 // Warm throughput exists only for on-demand streams in accounts with a throughput commitment.
+
+import type { StorageEngine } from '../../storage/engine.js';
 import type { StreamMode } from '../domain/stream-model.js';
 import { InvalidArgumentException } from '../errors.js';
 import { limits } from '../limits.js';
-import type { StorageEngine } from '../../storage/engine.js';
 import { readAccountSettings } from '../state/account-settings.js';
 
 export async function checkWarmThroughput(

@@ -1,7 +1,8 @@
 // The seam between stream control operations and enhanced fan-out consumers. Consumers live under
 // `consumer/<streamUid>/<consumerName>` in the MetaStore (see consumer-store.ts).
-import type { StreamMeta } from '../domain/stream-model.js';
+
 import type { StorageEngine } from '../../storage/engine.js';
+import type { StreamMeta } from '../domain/stream-model.js';
 import { listConsumers } from './consumer-store.js';
 
 export const consumerPrefixOf = (meta: StreamMeta): string => `consumer/${meta.uid}/`;

@@ -2,6 +2,8 @@
 // `consumer/<streamUid>/<consumerName>` (the prefix consumer-hooks.ts already uses, so DeleteStream
 // and DescribeStreamSummary see them). Status transitions are lazy like streams': an entry whose
 // CREATING/DELETING time has passed is settled (or removed) by whoever reads it next.
+
+import { RevisionConflictError, type StorageEngine } from '../../storage/engine.js';
 import { partitionOf, type StreamMeta, StreamStatus } from '../domain/stream-model.js';
 import {
   InvalidArgumentException,
@@ -9,7 +11,6 @@ import {
   ResourceInUseException,
   ResourceNotFoundException,
 } from '../errors.js';
-import { RevisionConflictError, type StorageEngine } from '../../storage/engine.js';
 import type { OpContext, Services } from '../operations/context.js';
 import { arnOf } from './stream-store.js';
 

@@ -1,8 +1,8 @@
 // ResourceARN (TagResource, resource policies, ...): a stream ARN or a consumer ARN.
 import { parseStreamArn, type StreamMeta } from '../domain/stream-model.js';
 import { InvalidArgumentException } from '../errors.js';
-import { type ConsumerMeta, consumerByArn, parseConsumerArn } from './consumer-store.js';
 import type { Input, OpContext, Services } from '../operations/context.js';
+import { type ConsumerMeta, consumerByArn, parseConsumerArn } from './consumer-store.js';
 
 export type Resource =
   | { readonly kind: 'stream'; readonly stream: StreamMeta }

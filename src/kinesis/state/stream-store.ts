@@ -1,6 +1,7 @@
 // Streams in the metadata store: lookup by name or ARN, lazy status transitions (so a restart in
 // the middle of CREATING/DELETING still completes), and compare-and-set updates.
 
+import { RevisionConflictError, type StorageEngine } from '../../storage/engine.js';
 import { commitPlan, type ReshardPlan } from '../domain/resharding.js';
 import {
   isOpen,
@@ -16,7 +17,6 @@ import {
   streamNotFound,
   ValidationException,
 } from '../errors.js';
-import { RevisionConflictError, type StorageEngine } from '../../storage/engine.js';
 import type { Input, OpContext } from '../operations/context.js';
 import { ShardRuntimes } from '../records/shard-runtime.js';
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { markAsUntransferable } from 'node:worker_threads';
-import { readJsonInputFast } from './fast-json-input.js';
 import { CodecPool } from './codec-pool.js';
+import { readJsonInputFast } from './fast-json-input.js';
 
 /** A body that owns its whole ArrayBuffer, as the request reader hands it over. */
 function ownedBody(text: string): Buffer {

@@ -2,9 +2,9 @@
 // path and the input handed back packed; a body the fast path declines goes back untouched for the
 // generic path on the event-loop thread, which makes every error.
 import { parentPort } from 'node:worker_threads';
+import type { CodecJob, CodecReply } from './codec-pool.js';
 import { readJsonInputFast } from './fast-json-input.js';
 import { type PackedInput, packInput } from './fast-json-transfer.js';
-import type { CodecJob, CodecReply } from './codec-pool.js';
 
 const port = parentPort;
 if (port === null) throw new Error('codec-worker must run in a worker thread');

@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { KinesisError } from '../errors.js';
-import { decodeBody } from '../../aws/protocols/codec.js';
 import { readStructure } from '../../aws/model/deserialize.js';
-import { readJsonInputFast } from './fast-json-input.js';
 import { assertValid } from '../../aws/model/validate.js';
+import { decodeBody } from '../../aws/protocols/codec.js';
+import { KinesisError } from '../errors.js';
+import { readJsonInputFast } from './fast-json-input.js';
 
 type Outcome = { ok: Record<string, unknown> } | { error: string };
 

@@ -11,8 +11,8 @@
 // paths against each other on generated valid and invalid bodies).
 import { isUtf8 } from 'node:buffer';
 import { base64TextOk } from '../../aws/model/deserialize.js';
-import { type Shape, shapeOf } from '../model.js';
 import { lengthWithin, stringSatisfies } from '../../aws/model/validate.js';
+import { type Shape, shapeOf } from '../model.js';
 
 type Kind = 'string' | 'blob' | 'boolean' | 'list';
 
