@@ -3,19 +3,17 @@
 import { readFileSync } from 'node:fs';
 import type net from 'node:net';
 import { createListener, type ListenerOptions } from './aws/listener.js';
-import { type CallContext, createRequestHandler, type Dispatcher } from './aws/pipeline.js';
+import { createRequestHandler } from './aws/pipeline.js';
 import { applyBootstrap, type BootstrapReport, loadBootstrapFile } from './bootstrap.js';
 import { createRoutes, type Readiness } from './console/routes.js';
 import type { Config } from './core/config.js';
-import { ControlPlaneRates } from './kinesis/domain/control-plane-rates.js';
-import { LimitExceededException } from './kinesis/errors.js';
+import { type AppLogger, silentLogger } from './core/log.js';
 import { fanoutHubOf } from './kinesis/fanout/fanout-hub.js';
 import { limits } from './kinesis/limits.js';
 import { installMetrics } from './kinesis/metrics/metrics.js';
-import type { OpContext, Services } from './kinesis/operations/context.js';
-import { operationTable } from './kinesis/operations/index.js';
 import { startRetentionSweeper } from './kinesis/records/retention-sweeper.js';
-import { StreamStore } from './kinesis/state/stream-store.js';
+import { enforceControlPlaneRates, kinesisService } from './kinesis/service.js';
+import { createServices, type Services } from './kinesis/state/services.js';
 import { CodecPool, defaultWorkerThreads } from './kinesis/wire/codec-pool.js';
 import type { StorageEngine } from './storage/engine.js';
 
@@ -34,98 +32,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export interface AppLogger {
-  info(obj: unknown, msg?: string): void;
-  warn(obj: unknown, msg?: string): void;
-  error(obj: unknown, msg?: string): void;
-  debug?(obj: unknown, msg?: string): void;
-  isLevelEnabled?(level: string): boolean;
-}
-
-const silent: AppLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-
-export function createDispatcher(
-  services: Services,
-  log: AppLogger,
-  readiness: Readiness = { state: 'ready' },
-): Dispatcher {
-  const routes = createRoutes(services, readiness);
-  // Request logs (debug level) cost nothing unless enabled: the check is made once.
-  const logRequests = log.debug !== undefined && log.isLevelEnabled?.('debug') === true;
-  return {
-    async dispatch(operation: string, input: Record<string, unknown>, call: CallContext) {
-      if (!logRequests) return invoke(services, operation, input, call);
-      const startMs = performance.now();
-      try {
-        const out = await invoke(services, operation, input, call);
-        log.debug?.(requestLog(call, operation, input, startMs), 'request');
-        return out;
-      } catch (err) {
-        const e = err as { name?: string };
-        log.debug?.(
-          { ...requestLog(call, operation, input, startMs), error: e?.name ?? 'Error' },
-          'request failed',
-        );
-        throw err;
-      }
-    },
-    route(req, res) {
-      return routes(req, res);
-    },
-    onError(err, operation) {
-      log.error({ err, operation }, 'internal error');
-    },
-  };
-}
-
-/** One structured line per request; requestId is the x-amzn-RequestId the client saw. */
-function requestLog(call: CallContext, operation: string, input: Record<string, unknown>, startMs: number) {
-  return {
-    requestId: call.requestId,
-    operation,
-    stream: input.StreamName ?? input.StreamARN ?? input.ConsumerARN,
-    wire: call.wire,
-    ms: Math.round((performance.now() - startMs) * 100) / 100,
-  };
-}
-
-const STATE_CONTROL_PLANE_RATES = 'app/control-plane-rates';
-
-/** The control-plane limiter: installed after bootstrap when `controlPlaneLimits` is on. */
-function controlPlaneRatesOf(services: Services): ControlPlaneRates | undefined {
-  return services.state.get(STATE_CONTROL_PLANE_RATES) as ControlPlaneRates | undefined;
-}
-
-function invoke(
-  services: Services,
-  operation: string,
-  input: Record<string, unknown>,
-  call: CallContext,
-): Promise<unknown> {
-  const handler = operationTable[operation];
-  if (!handler) throw new Error(`no handler for ${operation}`);
-  const account = services.config.accountId;
-  const region = call.region ?? services.config.region;
-  const rates = controlPlaneRatesOf(services);
-  if (rates && !rates.tryCall(operation, account, region, Date.now()))
-    throw new LimitExceededException(
-      typeof input.StreamName === 'string'
-        ? `Rate exceeded for stream ${input.StreamName} under account ${account}.`
-        : `Rate exceeded for ${operation} under account ${account}.`,
-    );
-  const ctx: OpContext = {
-    account,
-    region,
-    requestId: call.requestId,
-    nowMs: Date.now(),
-    // Lazy: the front end makes the AbortSignal only for operations that read it.
-    get signal() {
-      return call.signal;
-    },
-    wire: call.wire,
-  };
-  return handler(services, input, ctx);
-}
+export type { AppLogger } from './core/log.js';
 
 async function listen(server: net.Server, port: number, host: string): Promise<number> {
   await new Promise<void>((resolve, reject) => {
@@ -147,23 +54,30 @@ function listenerOptions(config: Config): Partial<ListenerOptions> {
 export async function startServer(
   config: Config,
   engine: StorageEngine,
-  log: AppLogger = silent,
+  log: AppLogger = silentLogger,
 ): Promise<RunningServer> {
-  const services: Services = { config, engine, streams: new StreamStore(engine), state: new Map() };
+  const services = createServices(config, engine);
   const readiness: Readiness = { state: 'starting' };
   const metrics = installMetrics(services);
-  const dispatcher = createDispatcher(services, log, readiness);
   const codecPool = new CodecPool(
     Math.min(config.workerThreads ?? defaultWorkerThreads(limits.workerThreadsMax), limits.workerThreadsMax),
   );
-  const listener = createListener(createRequestHandler(dispatcher, { codecPool }), listenerOptions(config));
+  const kinesis = kinesisService(services, { log, codecPool });
+  const routes = createRoutes(services, readiness);
+  const handler = createRequestHandler({
+    services: [kinesis],
+    defaultService: kinesis,
+    route: routes,
+    onError: (err, operation) => log.error({ err, operation }, 'internal error'),
+  });
+  const listener = createListener(handler, listenerOptions(config));
   try {
     // Bootstrap before listening, so no client ever sees a half-applied file.
     const bootstrap = config.bootstrapFile
-      ? await applyBootstrap(await loadBootstrapFile(config.bootstrapFile), dispatcher, config)
+      ? await applyBootstrap(await loadBootstrapFile(config.bootstrapFile), kinesis, config)
       : undefined;
     // The bootstrap file is ours, not a client's: only API calls count against control-plane rates.
-    if (config.controlPlaneLimits) services.state.set(STATE_CONTROL_PLANE_RATES, new ControlPlaneRates());
+    if (config.controlPlaneLimits) enforceControlPlaneRates(services);
     const port = await listen(listener.server, config.port, config.host);
     let tlsPort: number | undefined;
     let tlsCert: string | undefined;

@@ -1,10 +1,12 @@
 // `--config file.yaml|json`: streams (and their consumers) that must exist when the server
-// starts. Each step is an ordinary API call through the dispatcher, so the file gets exactly the
+// starts. Each step is an ordinary API call through the service's dispatch, so the file gets exactly the
 // validation and errors a client would. Idempotent: what already exists is kept as it is.
 import { randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { type CallContext, type Dispatcher, invokeOperation } from './aws/pipeline.js';
+import { invokeOperation } from './aws/json-rpc-route.js';
+import type { CallContext } from './aws/operation.js';
+import type { JsonRpcService } from './aws/service.js';
 import type { Config } from './core/config.js';
 import { KinesisError } from './kinesis/errors.js';
 import { limits } from './kinesis/limits.js';
@@ -125,12 +127,12 @@ function parseMode(mode: unknown, shards: unknown, where: string): 'PROVISIONED'
 /** Applies the plan in file order. Throws BootstrapError naming the stream and the AWS error. */
 export async function applyBootstrap(
   plan: BootstrapPlan,
-  dispatcher: Dispatcher,
+  service: JsonRpcService,
   config: Config,
 ): Promise<BootstrapReport> {
   const report: BootstrapReport = { created: [], kept: [], consumersRegistered: [] };
   const call = (operation: string, input: Record<string, unknown>) =>
-    invokeOperation(dispatcher, operation, input, contextFor(config));
+    invokeOperation(service, operation, input, contextFor(config));
   for (const stream of plan.streams) {
     try {
       await ensureStream(stream, call, report);

@@ -11,7 +11,6 @@ import {
   PutRecordsCommand,
   RegisterStreamConsumerCommand,
 } from '@aws-sdk/client-kinesis';
-import { STATE_LIFETIME_MS } from '../src/kinesis/fanout/fanout-hub.js';
 import { ACCOUNT, kinesis, REGION, randomName, startTestServer, type TestServer } from './helpers.js';
 
 const PYTHON = '/usr/bin/python3';
@@ -45,7 +44,7 @@ describe('SubscribeToShard via boto3 (HTTP/1.1)', {
 
   it('receives every record in order across re-subscribes with AFTER_SEQUENCE_NUMBER', async () => {
     if (!server.server) return; // the lifetime hook needs an in-process server
-    server.server.services.state.set(STATE_LIFETIME_MS, 800);
+    server.server.services.hooks.subscriptionLifetimeMs = 800;
     const name = randomName('boto');
     await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
     const arn = `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/${name}`;

@@ -12,7 +12,6 @@ import {
   SubscribeToShardCommand,
   type SubscribeToShardEventStream,
 } from '@aws-sdk/client-kinesis';
-import { STATE_HEARTBEAT_MS } from '../src/kinesis/fanout/fanout-hub.js';
 import { ACCOUNT, kinesis, REGION, randomName, startTestServer, type TestServer } from './helpers.js';
 
 describe('SubscribeToShard across SplitShard', () => {
@@ -22,7 +21,7 @@ describe('SubscribeToShard across SplitShard', () => {
   before(async () => {
     server = await startTestServer();
     client = kinesis(server.endpoint);
-    server.server?.services.state.set(STATE_HEARTBEAT_MS, 200);
+    if (server.server) server.server.services.hooks.subscriptionHeartbeatMs = 200;
   });
   after(async () => {
     client.destroy();

@@ -14,7 +14,7 @@ import {
   SubscribeToShardCommand,
   type SubscribeToShardEventStream,
 } from '@aws-sdk/client-kinesis';
-import { STATE_HEARTBEAT_MS, STATE_LIFETIME_MS } from '../src/kinesis/fanout/fanout-hub.js';
+import type { TestHooks } from '../src/kinesis/state/services.js';
 import { ACCOUNT, kinesis, REGION, randomName, startTestServer, type TestServer } from './helpers.js';
 
 const arnOf = (name: string): string => `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/${name}`;
@@ -43,10 +43,8 @@ describe('SubscribeToShard via SDK v3', () => {
     await server.close();
   });
 
-  const setHook = (key: string, value: number | undefined): void => {
-    const state = server.server!.services.state;
-    if (value === undefined) state.delete(key);
-    else state.set(key, value);
+  const setHook = (key: keyof TestHooks, value: number | undefined): void => {
+    server.server!.services.hooks[key] = value;
   };
 
   async function streamWithConsumer(shards = 1): Promise<{ name: string; consumerArn: string }> {
@@ -83,7 +81,7 @@ describe('SubscribeToShard via SDK v3', () => {
   }
 
   it('every record, in order, across re-subscribes with AFTER_SEQUENCE_NUMBER (lifetime ends each subscription)', async () => {
-    setHook(STATE_LIFETIME_MS, 1_200);
+    setHook('subscriptionLifetimeMs', 1_200);
     try {
       const { name, consumerArn } = await streamWithConsumer();
       const total = 400;
@@ -126,7 +124,7 @@ describe('SubscribeToShard via SDK v3', () => {
       );
       assert.ok(subscriptions >= 2, `the lifetime ended subscriptions (${subscriptions})`);
     } finally {
-      setHook(STATE_LIFETIME_MS, undefined);
+      setHook('subscriptionLifetimeMs', undefined);
     }
   });
 
@@ -199,7 +197,7 @@ describe('SubscribeToShard via SDK v3', () => {
   });
 
   it('empty events while idle carry a ContinuationSequenceNumber', async () => {
-    setHook(STATE_HEARTBEAT_MS, 150);
+    setHook('subscriptionHeartbeatMs', 150);
     try {
       const { name, consumerArn } = await streamWithConsumer();
       const seq = await put(name, 'only');
@@ -222,7 +220,7 @@ describe('SubscribeToShard via SDK v3', () => {
       }
       assert.ok(Date.now() - started >= 400, 'heartbeats are paced, not a busy loop');
     } finally {
-      setHook(STATE_HEARTBEAT_MS, undefined);
+      setHook('subscriptionHeartbeatMs', undefined);
     }
   });
 
@@ -336,7 +334,7 @@ describe('SubscribeToShard via SDK v3', () => {
   });
 
   it('deregistering the consumer ends its subscriptions with an exception event', async () => {
-    setHook(STATE_HEARTBEAT_MS, 100);
+    setHook('subscriptionHeartbeatMs', 100);
     try {
       const { consumerArn } = await streamWithConsumer();
       const stream = await subscribe(consumerArn, { Type: 'LATEST' });
@@ -350,12 +348,12 @@ describe('SubscribeToShard via SDK v3', () => {
         (err: Error) => err.name === 'ResourceNotFoundException' || err.name === 'ResourceInUseException',
       );
     } finally {
-      setHook(STATE_HEARTBEAT_MS, undefined);
+      setHook('subscriptionHeartbeatMs', undefined);
     }
   });
 
   it('at the end of a closed shard the last event carries ChildShards and the stream ends', async () => {
-    setHook(STATE_HEARTBEAT_MS, 100);
+    setHook('subscriptionHeartbeatMs', 100);
     try {
       const { name, consumerArn } = await streamWithConsumer();
       await put(name, 'a');
@@ -401,7 +399,7 @@ describe('SubscribeToShard via SDK v3', () => {
         },
       ]);
     } finally {
-      setHook(STATE_HEARTBEAT_MS, undefined);
+      setHook('subscriptionHeartbeatMs', undefined);
     }
   });
 });

@@ -1,11 +1,13 @@
 // Hostile input: malformed bodies, wrong member types, huge and deep payloads, bogus targets,
 // HTTP/2 protocol abuse and slow clients. After each, the server must answer AWS-shaped errors,
 // stay up, and keep its metadata intact (a stream created first is checked at the end).
+
 import assert from 'node:assert/strict';
 import http2 from 'node:http2';
 import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { CreateStreamCommand, DescribeStreamCommand, ListStreamsCommand } from '@aws-sdk/client-kinesis';
+import { frontEndLimits } from '../src/aws/limits.js';
 import { limits } from '../src/kinesis/limits.js';
 import {
   Flag,
@@ -242,7 +244,7 @@ describe('bogus targets', () => {
 });
 
 describe('body size', () => {
-  const max = limits.requestBodyBytesMax;
+  const max = frontEndLimits.requestBodyBytesMax;
   /** A ListStreams body of exactly `size` bytes (the padding member is unknown, so it is dropped). */
   const bodyOf = (size: number): Buffer => {
     const head = Buffer.from('{"Pad":"');
@@ -351,9 +353,9 @@ describe('HTTP/2 protocol abuse', () => {
     h2.destroy();
   });
 
-  it(`refuses streams beyond ${limits.http2StreamsPerConnectionMax} concurrent ones`, async () => {
+  it(`refuses streams beyond ${frontEndLimits.http2StreamsPerConnectionMax} concurrent ones`, async () => {
     const h2 = await RawH2.connect(port);
-    const open = limits.http2StreamsPerConnectionMax + 50;
+    const open = frontEndLimits.http2StreamsPerConnectionMax + 50;
     const frames: Buffer[] = [];
     // Half-closed from neither side: HEADERS without END_STREAM, body never sent.
     for (let i = 0; i < open; i++)
@@ -365,7 +367,7 @@ describe('HTTP/2 protocol abuse', () => {
       'excess streams refused',
     );
     assert.ok(
-      refused().every((f) => f.streamId > 2 * limits.http2StreamsPerConnectionMax),
+      refused().every((f) => f.streamId > 2 * frontEndLimits.http2StreamsPerConnectionMax),
       'only the excess is refused',
     );
     await assertHealthy();

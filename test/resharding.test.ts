@@ -3,7 +3,6 @@
 // closed shard, ListShards filters over resharded streams, and closed shards expiring.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { STATE_RETENTION_CLOCK_OFFSET } from '../src/kinesis/records/record-path.js';
 import {
   ACCOUNT,
   REGION,
@@ -565,8 +564,8 @@ describe('ListShards over a resharded stream', () => {
   });
 
   it('a closed shard vanishes once all its data is past retention', async () => {
-    const state = fast.server!.services.state;
-    state.set(STATE_RETENTION_CLOCK_OFFSET, 25 * 3_600_000);
+    const hooks = fast.server!.services.hooks;
+    hooks.retentionClockOffsetMs = 25 * 3_600_000;
     try {
       assert.deepEqual(await ids({}), [1, 2, 3]);
       assert.deepEqual(
@@ -581,7 +580,7 @@ describe('ListShards over a resharded stream', () => {
         `Shard shardId-000000000000 in stream ${name} under account ${ACCOUNT} does not exist`,
       );
     } finally {
-      state.delete(STATE_RETENTION_CLOCK_OFFSET);
+      delete hooks.retentionClockOffsetMs;
     }
   });
 });

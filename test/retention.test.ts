@@ -21,8 +21,7 @@ import {
   SubscribeToShardCommand,
 } from '@aws-sdk/client-kinesis';
 import { logIdOf, type StreamMeta } from '../src/kinesis/domain/stream-model.js';
-import { STATE_RETENTION_CLOCK_OFFSET } from '../src/kinesis/records/record-path.js';
-import { type RetentionSweeper, STATE_RETENTION_SWEEPER } from '../src/kinesis/records/retention-sweeper.js';
+import { RETENTION_SWEEPER, type RetentionSweeper } from '../src/kinesis/records/retention-sweeper.js';
 import { LogNotFoundError } from '../src/storage/engine.js';
 import {
   ACCOUNT,
@@ -53,8 +52,15 @@ describe('retention', {
     await server.close();
   });
 
-  const state = () => server.server!.services.state;
-  const setClockOffset = (ms: number) => state().set(STATE_RETENTION_CLOCK_OFFSET, ms);
+  const services_ = () => server.server!.services;
+  const setClockOffset = (ms: number) => {
+    services_().hooks.retentionClockOffsetMs = ms;
+  };
+  const sweeperOf = (): RetentionSweeper => {
+    const sweeper = services_().slots.get(RETENTION_SWEEPER);
+    assert.ok(sweeper, 'the server runs a retention sweeper');
+    return sweeper;
+  };
 
   async function read(name: string, type: ShardIteratorType, extra = {}): Promise<string[]> {
     const it = await client.send(
@@ -108,7 +114,7 @@ describe('retention', {
     // Two days on, everything is expired and the sweep reclaims it.
     setClockOffset(2 * DAY_MS);
     try {
-      const sweeper = state().get(STATE_RETENTION_SWEEPER) as RetentionSweeper;
+      const sweeper = sweeperOf();
       assert.ok((await sweeper.sweepOnce()) >= 5);
       assert.deepEqual(await read(name, 'TRIM_HORIZON'), []);
     } finally {
@@ -189,9 +195,10 @@ describe('retention of closed shards', {
     const parentLog = logIdOf(await metaOf(), 0);
 
     // A day and an hour later the parent's data (and the shard) has expired; the sweep drops its log.
-    services().state.set(STATE_RETENTION_CLOCK_OFFSET, 25 * 3_600_000);
+    services().hooks.retentionClockOffsetMs = 25 * 3_600_000;
     try {
-      await (services().state.get(STATE_RETENTION_SWEEPER) as RetentionSweeper).sweepOnce();
+      await services().slots.get(RETENTION_SWEEPER)?.sweepOnce();
+      assert.ok(services().slots.get(RETENTION_SWEEPER), 'the server runs a retention sweeper');
       await assert.rejects(services().engine.logs.bounds(parentLog), LogNotFoundError);
       assert.equal((await metaOf()).shards.find((s) => s.index === 0)?.expired, true);
       const page = await client.send(new GetRecordsCommand({ ShardIterator: oldIterator }));
@@ -202,7 +209,7 @@ describe('retention of closed shards', {
         ['shardId-000000000001', 'shardId-000000000002'],
       );
     } finally {
-      services().state.set(STATE_RETENTION_CLOCK_OFFSET, 0);
+      services().hooks.retentionClockOffsetMs = 0;
     }
 
     // With the clock back (as after raising the retention period) it does not come back.

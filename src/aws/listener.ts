@@ -5,7 +5,7 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
 import tls from 'node:tls';
-import { limits } from '../kinesis/limits.js';
+import { frontEndLimits as limits } from './limits.js';
 
 export type RequestListener = (
   req: http.IncomingMessage | http2.Http2ServerRequest,

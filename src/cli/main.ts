@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { pino } from 'pino';
 import type { RunningServer } from '../app.js';
+import { frontEndLimits } from '../aws/limits.js';
 import { type Config, defaultConfig } from '../core/config.js';
 import { limits } from '../kinesis/limits.js';
 import { toolCommands } from './tools.js';
@@ -264,7 +265,7 @@ async function runStart(config: Config): Promise<void> {
     stopping = true;
     log.info({ signal }, 'shutting down');
     // A stuck close must not keep the process alive forever.
-    setTimeout(() => process.exit(1), limits.shutdownGraceMs + 10_000).unref();
+    setTimeout(() => process.exit(1), frontEndLimits.shutdownGraceMs + 10_000).unref();
     server.close().then(
       () => process.exit(0),
       (err: unknown) => {

@@ -4,11 +4,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Req, Res } from '../aws/pipeline.js';
+import type { Req, Res } from '../aws/operation.js';
 import { metricsOf } from '../kinesis/metrics/metrics.js';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../kinesis/metrics/prometheus.js';
 import { emptyStreamJson, streamJson, summaryJson } from '../kinesis/metrics/series-json.js';
-import type { Services } from '../kinesis/operations/context.js';
+import type { Services } from '../kinesis/state/services.js';
 
 /** Whether the server takes traffic: false while starting (bootstrap) and once shutdown began. */
 export interface Readiness {

@@ -1,47 +1,55 @@
-// One class per wire error. `name` is the wire `__type`; `fault` picks the HTTP status.
+// Kinesis's error table: every wire error its operations answer, beside the front end's own
+// (aws/errors.ts). One class per wire error; `name` is the wire `__type`.
+import {
+  type AwsError,
+  clientError,
+  type ErrorTable,
+  errorClass,
+  AccessDeniedException as FrontEndAccessDenied,
+  frontEndErrors,
+  serverError,
+} from '../aws/errors.js';
 
-export type Fault = 'client' | 'server';
+export {
+  AwsError as KinesisError,
+  IncompleteSignatureException,
+  InvalidSignatureException,
+  MissingAuthenticationTokenException,
+  SerializationException,
+  ServiceUnavailableException,
+  UnknownOperationException,
+  ValidationException,
+} from '../aws/errors.js';
 
-export class KinesisError extends Error {
-  readonly fault: Fault;
-  readonly status: number;
-  constructor(type: string, message: string | undefined, fault: Fault = 'client', status?: number) {
-    super(message ?? '');
-    this.name = type;
-    this.fault = fault;
-    this.status = status ?? (fault === 'client' ? 400 : 500);
-    this.hasMessage = message !== undefined;
-  }
-  /** Some front-end errors (e.g. SerializationException for an unparsable body) carry no message. */
-  readonly hasMessage: boolean;
-}
+export const kinesisErrors = {
+  ...frontEndErrors,
+  ResourceNotFoundException: clientError(),
+  ResourceInUseException: clientError(),
+  LimitExceededException: clientError(),
+  InvalidArgumentException: clientError(),
+  ExpiredIteratorException: clientError(),
+  ExpiredNextTokenException: clientError(),
+  ProvisionedThroughputExceededException: clientError(),
+  DryRunOperationException: clientError(),
+  InternalFailureException: serverError(),
+} as const satisfies ErrorTable;
 
-const make = (type: string, fault: Fault = 'client', status?: number) =>
-  class extends KinesisError {
-    constructor(message?: string) {
-      super(type, message, fault, status);
-    }
-  };
+export type KinesisErrorType = keyof typeof kinesisErrors;
 
-export const ResourceNotFoundException = make('ResourceNotFoundException');
-export const ResourceInUseException = make('ResourceInUseException');
-export const LimitExceededException = make('LimitExceededException');
-export const InvalidArgumentException = make('InvalidArgumentException');
-export const ValidationException = make('ValidationException');
-export const SerializationException = make('SerializationException');
-export const UnknownOperationException = make('UnknownOperationException');
-export const ExpiredIteratorException = make('ExpiredIteratorException');
-export const ExpiredNextTokenException = make('ExpiredNextTokenException');
-export const ProvisionedThroughputExceededException = make('ProvisionedThroughputExceededException');
-export const AccessDeniedException = make('AccessDeniedException');
-export const DryRunOperationException = make('DryRunOperationException');
-export const MissingAuthenticationTokenException = make('MissingAuthenticationTokenException');
-export const IncompleteSignatureException = make('IncompleteSignatureException');
-export const InvalidSignatureException = make('InvalidSignatureException');
-export const UnrecognizedClientException = make('UnrecognizedClientException');
-export const InternalFailureException = make('InternalFailureException', 'server');
-export const ServiceUnavailableException = make('ServiceUnavailableException', 'server', 503);
+const kinesisError = (type: KinesisErrorType) => errorClass(kinesisErrors, type);
 
-export function streamNotFound(name: string, account: string): KinesisError {
+export const ResourceNotFoundException = kinesisError('ResourceNotFoundException');
+export const ResourceInUseException = kinesisError('ResourceInUseException');
+export const LimitExceededException = kinesisError('LimitExceededException');
+export const InvalidArgumentException = kinesisError('InvalidArgumentException');
+export const ExpiredIteratorException = kinesisError('ExpiredIteratorException');
+export const ExpiredNextTokenException = kinesisError('ExpiredNextTokenException');
+export const ProvisionedThroughputExceededException = kinesisError('ProvisionedThroughputExceededException');
+export const AccessDeniedException = FrontEndAccessDenied;
+export const DryRunOperationException = kinesisError('DryRunOperationException');
+export { UnrecognizedClientException } from '../aws/errors.js';
+export const InternalFailureException = kinesisError('InternalFailureException');
+
+export function streamNotFound(name: string, account: string): AwsError {
   return new ResourceNotFoundException(`Stream ${name} under account ${account} not found.`);
 }

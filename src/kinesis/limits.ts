@@ -1,18 +1,9 @@
 // Every limit Shardline enforces, AWS's and its own, with units in the name.
 export const limits = {
   // Wire and request sizes.
-  requestBodyBytesMax: 14 * 1024 * 1024,
-  headersCountMax: 100,
-  http2StreamsPerConnectionMax: 100,
-  http2SessionMemoryMiB: 32,
-  requestTimeoutMs: 60_000,
-  keepAliveTimeoutMs: 65_000,
 
   // Records.
   recordBytesDefault: 1024 * 1024,
-  maxRecordSizeKiBMin: 1024,
-  maxRecordSizeKiBMax: 10240,
-  putRecordsEntriesMax: 500,
   putRecordsRequestBytesMax: 10 * 1024 * 1024,
   getRecordsRecordsMax: 10_000,
   getRecordsBytesMax: 10 * 1024 * 1024,
@@ -22,13 +13,10 @@ export const limits = {
   nextTokenLifetimeMs: 300 * 1000,
 
   // Streams and shards.
-  streamNameLengthMax: 128,
   retentionHoursDefault: 24,
   retentionHoursMin: 24,
   retentionHoursMax: 8760,
   shardsPerStreamMax: 10_000,
-  accountShardLimitDefault: 20_000,
-  onDemandStreamCountLimitDefault: 50,
   onDemandInitialShardCount: 4,
   streamsCreatingMax: 5,
   describeStreamShardsMax: 100,
@@ -41,12 +29,14 @@ export const limits = {
   consumersCreatingMax: 5,
   tagsPerResourceMax: 50,
   listTagsDefault: 10,
+  /** StartStreamEncryption (and, separately, StopStreamEncryption) applications per stream per rolling 24 hours. */
   encryptionChangesPer24hMax: 25,
+  /** An on-demand scaling split (background work, no client) is abandoned after this long. */
+  onDemandSplitTimeoutMs: 60_000,
   warmThroughputMiBpsMax: 10240,
   resourcePolicyBytesMax: 20480,
 
   // Our own.
-  stateDelayMsDefault: 500,
 
   // Benchmark harness (src/bench): bounds on the load generator, not on the server.
   benchLatencySamplesMax: 1_000_000,
@@ -61,19 +51,7 @@ export const limits = {
   benchPrefillFailuresMax: 2_000,
   benchPrefillTimeMaxMs: 120_000,
 
-  // Front end (server/): connection hygiene against slow or abusive clients.
-  /** An HTTP/1.1 client must finish its request headers (and a new connection its first bytes) within this. */
-  headersTimeoutMs: 20_000,
-  /** How often Node checks HTTP/1.1 connections against the headers/request timeouts. */
-  connectionsCheckIntervalMs: 1_000,
-  /** An HTTP/2 session with no traffic at all for this long is closed. */
-  http2IdleTimeoutMs: 120_000,
-  /** Open TCP connections per listener; more are refused at accept time. */
-  connectionsMax: 10_000,
   /** After a 413 on HTTP/1.1, the rest of the upload is discarded for this long, then the connection is cut. */
-  rejectedBodyDrainMs: 1_000,
-  /** On shutdown, in-flight requests get this long to finish before connections are destroyed. */
-  shutdownGraceMs: 3_000,
   /** A bootstrap file larger than this is refused. */
   bootstrapFileBytesMax: 1024 * 1024,
   /** Streams and consumers a bootstrap file may declare. */
@@ -170,12 +148,6 @@ export const limits = {
   cliRequestTimeoutMs: 30_000,
   /** Metadata entries the local engine keeps in memory after reading them (its SQLite file is exclusive to the process). */
   metaReadCacheEntriesMax: 16_384,
-  /**
-   * HTTP/2 connection-level receive window (bytes). The protocol default is 64 KiB for the whole
-   * connection, which makes concurrent large uploads (PutRecords of ~0.7 MB over one SDK session)
-   * wait for WINDOW_UPDATEs; per-stream windows stay at 1 MiB. Below http2SessionMemoryMiB.
-   */
-  http2ConnectionWindowBytes: 16 * 1024 * 1024,
   /** PutRecords bodies at least this large are decoded on a worker thread when one is free. */
   decodeOffloadBytesMin: 64 * 1024,
   /** Codec worker threads (server/codec-pool.ts), at most. */

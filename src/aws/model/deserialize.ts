@@ -1,7 +1,7 @@
 // Turns a parsed JSON or CBOR body into typed input, the way the AWS front end does: unknown
 // members and nulls are dropped, wrong types are a SerializationException with Coral's wording.
-import { type KinesisError, SerializationException } from '../../kinesis/errors.js';
-import { type Shape, shapeOf } from '../../kinesis/model.js';
+import { type AwsError, SerializationException } from '../errors.js';
+import { type ServiceModel, type Shape, shapeIn } from './shapes.js';
 
 export type Wire = 'json' | 'cbor';
 
@@ -9,12 +9,12 @@ const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
 /** A Date decoded by cbor-x from tag 1 with epoch milliseconds (as Java sends) is 1000× too late. */
 const CBOR_MS_AS_SECONDS_THRESHOLD_MS = 1e14;
 
-function typeError(message: string): KinesisError {
+function typeError(message: string): AwsError {
   const err = new SerializationException(message);
   return err;
 }
 
-function describeStructural(value: unknown): KinesisError | undefined {
+function describeStructural(value: unknown): AwsError | undefined {
   if (Array.isArray(value)) return typeError('Start of list found where not expected');
   if (
     value !== null &&
@@ -141,7 +141,7 @@ function sextetOf(c: number): number {
 const padOf = (value: string): number => (value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0);
 
 /** Coral's message for a string decodeBase64Blob refused. */
-function blobError(value: string): KinesisError {
+function blobError(value: string): AwsError {
   const prefix = `'${value}' can not be converted to a Blob:`;
   if (value.length % 4 !== 0)
     return typeError(
@@ -176,7 +176,7 @@ function readTimestamp(value: unknown, wire: Wire): number {
   throw typeError(`class ${javaClassOf(value)} can not be converted to milliseconds since epoch`);
 }
 
-function readList(value: unknown, shape: Shape, wire: Wire): unknown[] {
+function readList(m: ServiceModel, value: unknown, shape: Shape, wire: Wire): unknown[] {
   if (!Array.isArray(value)) {
     if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array))
       throw typeError('Start of structure or map found where not expected.');
@@ -184,50 +184,55 @@ function readList(value: unknown, shape: Shape, wire: Wire): unknown[] {
   }
   const memberShape = shape.member ?? 'String';
   const out: unknown[] = [];
-  for (const item of value) out.push(item === null ? null : readValue(item, memberShape, wire));
+  for (const item of value) out.push(item === null ? null : readValue(m, item, memberShape, wire));
   return out;
 }
 
-function readMap(value: unknown, shape: Shape, wire: Wire): Record<string, unknown> {
+function readMap(m: ServiceModel, value: unknown, shape: Shape, wire: Wire): Record<string, unknown> {
   if (Array.isArray(value)) throw typeError('Start of list found where not expected');
   if (value === null || typeof value !== 'object' || value instanceof Uint8Array)
     throw typeError('Expected map or null');
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (v === null || v === undefined) continue;
-    out[k] = readValue(v, shape.value ?? 'String', wire);
+    out[k] = readValue(m, v, shape.value ?? 'String', wire);
   }
   return out;
 }
 
-export function readStructure(value: unknown, shapeName: string, wire: Wire): Record<string, unknown> {
-  const shape = shapeOf(shapeName);
+export function readStructure(
+  m: ServiceModel,
+  value: unknown,
+  shapeName: string,
+  wire: Wire,
+): Record<string, unknown> {
+  const shape = shapeIn(m, shapeName);
   if (Array.isArray(value)) throw typeError('Start of list found where not expected');
   if (value === null || typeof value !== 'object' || value instanceof Uint8Array)
     throw typeError('Expected null');
   const input = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [name, memberShape] of membersOf(shapeName, shape)) {
+  for (const [name, memberShape] of membersOf(shape)) {
     if (!Object.hasOwn(input, name)) continue;
     const v = input[name];
     if (v === null || v === undefined) continue;
-    out[name] = readValue(v, memberShape, wire);
+    out[name] = readValue(m, v, memberShape, wire);
   }
   return out;
 }
 
-const memberLists = new Map<string, readonly (readonly [string, string])[]>();
-function membersOf(shapeName: string, shape: Shape): readonly (readonly [string, string])[] {
-  let list = memberLists.get(shapeName);
+const memberLists = new WeakMap<Shape, readonly (readonly [string, string])[]>();
+function membersOf(shape: Shape): readonly (readonly [string, string])[] {
+  let list = memberLists.get(shape);
   if (!list) {
     list = Object.entries(shape.members ?? {});
-    memberLists.set(shapeName, list);
+    memberLists.set(shape, list);
   }
   return list;
 }
 
-function readValue(value: unknown, shapeName: string, wire: Wire): unknown {
-  const shape = shapeOf(shapeName);
+function readValue(m: ServiceModel, value: unknown, shapeName: string, wire: Wire): unknown {
+  const shape = shapeIn(m, shapeName);
   switch (shape.type) {
     case 'boolean':
       return readBoolean(value);
@@ -242,11 +247,11 @@ function readValue(value: unknown, shapeName: string, wire: Wire): unknown {
     case 'timestamp':
       return readTimestamp(value, wire);
     case 'list':
-      return readList(value, shape, wire);
+      return readList(m, value, shape, wire);
     case 'map':
-      return readMap(value, shape, wire);
+      return readMap(m, value, shape, wire);
     case 'structure':
-      return readStructure(value, shapeName, wire);
+      return readStructure(m, value, shapeName, wire);
     default:
       throw new Error(`unsupported shape type ${shape.type}`);
   }

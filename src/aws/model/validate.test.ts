@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KinesisError } from '../../kinesis/errors.js';
+import { model } from '../../kinesis/model.js';
 import { readStructure } from './deserialize.js';
 import { assertValid, constraintErrors, validationMessage } from './validate.js';
 
 function validationOf(input: Record<string, unknown>, shape: string): string | undefined {
   try {
-    assertValid(readStructure(input, shape, 'json'), shape);
+    assertValid(model, readStructure(model, input, shape, 'json'), shape);
     return undefined;
   } catch (err) {
     assert.ok(err instanceof KinesisError);
@@ -17,7 +18,7 @@ function validationOf(input: Record<string, unknown>, shape: string): string | u
 
 function serializationOf(input: Record<string, unknown>, shape: string): string {
   try {
-    readStructure(input, shape, 'json');
+    readStructure(model, input, shape, 'json');
   } catch (err) {
     assert.ok(err instanceof KinesisError);
     assert.equal(err.name, 'SerializationException');
@@ -118,7 +119,8 @@ describe('constraint validation wording', () => {
   it('lists at most ten failures', () => {
     const records = Array.from({ length: 12 }, () => ({ PartitionKey: '', Data: '' }));
     const errors = constraintErrors(
-      readStructure({ StreamName: 'a', Records: records }, 'PutRecordsInput', 'json'),
+      model,
+      readStructure(model, { StreamName: 'a', Records: records }, 'PutRecordsInput', 'json'),
       'PutRecordsInput',
     );
     assert.equal(errors.length, 10);
@@ -154,10 +156,10 @@ describe('deserialization errors', () => {
   });
 
   it('narrows numbers the way Coral does', () => {
-    assert.deepEqual(readStructure({ Limit: 2147483648 }, 'DescribeStreamInput', 'json'), {
+    assert.deepEqual(readStructure(model, { Limit: 2147483648 }, 'DescribeStreamInput', 'json'), {
       Limit: 2147483647,
     });
-    assert.deepEqual(readStructure({ EnforceConsumerDeletion: 'true' }, 'DeleteStreamInput', 'json'), {
+    assert.deepEqual(readStructure(model, { EnforceConsumerDeletion: 'true' }, 'DeleteStreamInput', 'json'), {
       EnforceConsumerDeletion: true,
     });
     assert.equal(
@@ -187,17 +189,17 @@ describe('deserialization errors', () => {
 
   it('drops nulls and unknown members', () => {
     assert.deepEqual(
-      readStructure({ StreamName: null, Bogus: 1, Limit: 5.7 }, 'DescribeStreamInput', 'json'),
+      readStructure(model, { StreamName: null, Bogus: 1, Limit: 5.7 }, 'DescribeStreamInput', 'json'),
       { Limit: 5 },
     );
   });
 
   it('reads timestamps as epoch milliseconds', () => {
-    assert.deepEqual(readStructure({ Timestamp: 1480641523.477 }, 'GetShardIteratorInput', 'json'), {
+    assert.deepEqual(readStructure(model, { Timestamp: 1480641523.477 }, 'GetShardIteratorInput', 'json'), {
       Timestamp: 1480641523477,
     });
     const cborDate = new Date(1480641523477 * 1000);
-    assert.deepEqual(readStructure({ Timestamp: cborDate }, 'GetShardIteratorInput', 'cbor'), {
+    assert.deepEqual(readStructure(model, { Timestamp: cborDate }, 'GetShardIteratorInput', 'cbor'), {
       Timestamp: 1480641523477,
     });
   });

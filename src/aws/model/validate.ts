@@ -1,7 +1,7 @@
 // Schema-level constraint checks with the AWS front end's exact ValidationException wording:
 // "N validation error(s) detected: Value <v> at '<path>' failed to satisfy constraint: <rule>; ..."
-import { ValidationException } from '../../kinesis/errors.js';
-import { type Shape, shapeOf } from '../../kinesis/model.js';
+import { ValidationException } from '../errors.js';
+import { type ServiceModel, type Shape, shapeIn } from './shapes.js';
 
 /** AWS lists at most this many constraint failures in one message. */
 const VALIDATION_ERRORS_MAX = 10;
@@ -89,13 +89,14 @@ class Collector {
 }
 
 function checkValue(
+  m: ServiceModel,
   value: unknown,
   shapeName: string,
   path: string,
   required: boolean,
   out: Collector,
 ): void {
-  const shape = shapeOf(shapeName);
+  const shape = shapeIn(m, shapeName);
   if (value === undefined || value === null) {
     if (required) out.add(value, shape, path, 'Member must not be null');
     return;
@@ -124,14 +125,14 @@ function checkValue(
       checkLength(value, shape, path, out);
       const items = value as unknown[];
       const memberName = shape.member ?? 'String';
-      if (isScalar(memberName)) {
+      if (isScalar(m, memberName)) {
         // Scalar members are judged together: one error on the list naming all member rules.
-        if (items.some((item) => item !== null && !satisfies(item, memberName)))
-          out.add(value, shape, path, `Member must satisfy constraint: [${rulesOf(memberName)}]`);
+        if (items.some((item) => item !== null && !satisfies(m, item, memberName)))
+          out.add(value, shape, path, `Member must satisfy constraint: [${rulesOf(m, memberName)}]`);
         return;
       }
       items.forEach((item, i) => {
-        checkValue(item, memberName, `${path}.${i + 1}.member`, false, out);
+        checkValue(m, item, memberName, `${path}.${i + 1}.member`, false, out);
       });
       return;
     }
@@ -140,14 +141,14 @@ function checkValue(
       const entries = Object.entries(value as Record<string, unknown>);
       const keyName = shape.key ?? 'String';
       const valueName = shape.value ?? 'String';
-      if (entries.some(([k]) => !satisfies(k, keyName)))
-        out.add(value, shape, path, `Map keys must satisfy constraint: [${rulesOf(keyName)}]`);
-      if (entries.some(([, v]) => v !== null && !satisfies(v, valueName)))
-        out.add(value, shape, path, `Map value must satisfy constraint: [${rulesOf(valueName)}]`);
+      if (entries.some(([k]) => !satisfies(m, k, keyName)))
+        out.add(value, shape, path, `Map keys must satisfy constraint: [${rulesOf(m, keyName)}]`);
+      if (entries.some(([, v]) => v !== null && !satisfies(m, v, valueName)))
+        out.add(value, shape, path, `Map value must satisfy constraint: [${rulesOf(m, valueName)}]`);
       return;
     }
     case 'structure':
-      checkStructure(value as Record<string, unknown>, shapeName, `${path}.`, out);
+      checkStructure(m, value as Record<string, unknown>, shapeName, `${path}.`, out);
       return;
     default:
       return;
@@ -164,18 +165,19 @@ const SCALAR_TYPES = new Set([
   'double',
   'float',
 ]);
-const isScalar = (shapeName: string): boolean => SCALAR_TYPES.has(shapeOf(shapeName).type);
+const isScalar = (m: ServiceModel, shapeName: string): boolean =>
+  SCALAR_TYPES.has(shapeIn(m, shapeName).type);
 
 /** Whether a scalar meets every constraint of its shape. */
-function satisfies(value: unknown, shapeName: string): boolean {
+function satisfies(m: ServiceModel, value: unknown, shapeName: string): boolean {
   const probe = new Collector();
-  checkValue(value, shapeName, '', false, probe);
+  checkValue(m, value, shapeName, '', false, probe);
   return probe.errors.length === 0;
 }
 
 /** A scalar shape's rules as the front end lists them inside "must satisfy constraint: [...]". */
-function rulesOf(shapeName: string): string {
-  const shape = shapeOf(shapeName);
+function rulesOf(m: ServiceModel, shapeName: string): string {
+  const shape = shapeIn(m, shapeName);
   const rules: string[] = [];
   const numeric = shape.type === 'integer' || shape.type === 'long';
   const kind = numeric ? 'value' : 'length';
@@ -202,11 +204,11 @@ interface MemberPlan {
 }
 
 /** Per structure, its members in report order with their wire paths (computed once, hot path). */
-const plans = new Map<string, readonly MemberPlan[]>();
-function planOf(shapeName: string): readonly MemberPlan[] {
-  let plan = plans.get(shapeName);
+const plans = new WeakMap<Shape, readonly MemberPlan[]>();
+function planOf(m: ServiceModel, shapeName: string): readonly MemberPlan[] {
+  const shape = shapeIn(m, shapeName);
+  let plan = plans.get(shape);
   if (!plan) {
-    const shape = shapeOf(shapeName);
     const required = new Set(shape.required ?? []);
     plan = memberOrder(shapeName, shape).flatMap((name) => {
       const memberShape = shape.members?.[name];
@@ -214,28 +216,33 @@ function planOf(shapeName: string): readonly MemberPlan[] {
         ? [{ name, shapeName: memberShape, path: lowerFirst(name), required: required.has(name) }]
         : [];
     });
-    plans.set(shapeName, plan);
+    plans.set(shape, plan);
   }
   return plan;
 }
 
 function checkStructure(
+  m: ServiceModel,
   input: Record<string, unknown>,
   shapeName: string,
   prefix: string,
   out: Collector,
 ): void {
-  for (const m of planOf(shapeName)) {
-    const value = input[m.name];
-    if ((value === undefined || value === null) && !m.required) continue;
-    checkValue(value, m.shapeName, prefix + m.path, m.required, out);
+  for (const p of planOf(m, shapeName)) {
+    const value = input[p.name];
+    if ((value === undefined || value === null) && !p.required) continue;
+    checkValue(m, value, p.shapeName, prefix + p.path, p.required, out);
   }
 }
 
 /** Returns the list of constraint failures (at most ten), in the front end's order. */
-export function constraintErrors(input: Record<string, unknown>, shapeName: string): string[] {
+export function constraintErrors(
+  m: ServiceModel,
+  input: Record<string, unknown>,
+  shapeName: string,
+): string[] {
   const out = new Collector();
-  checkStructure(input, shapeName, '', out);
+  checkStructure(m, input, shapeName, '', out);
   return out.errors;
 }
 
@@ -244,8 +251,8 @@ export function validationMessage(errors: readonly string[]): string {
   return `${n} validation error${n === 1 ? '' : 's'} detected: ${errors.join('; ')}`;
 }
 
-export function assertValid(input: Record<string, unknown>, shapeName: string): void {
-  const errors = constraintErrors(input, shapeName);
+export function assertValid(m: ServiceModel, input: Record<string, unknown>, shapeName: string): void {
+  const errors = constraintErrors(m, input, shapeName);
   if (errors.length > 0) throw new ValidationException(validationMessage(errors));
 }
 

@@ -62,6 +62,9 @@ export interface StreamMeta {
   readonly scalingHistoryMs?: readonly number[];
   /** When the capacity mode was switched, within the last 24 hours (its per-stream quota). */
   readonly modeSwitchesMs?: readonly number[];
+  /** When StartStreamEncryption / StopStreamEncryption were applied, within the last 24 hours (their quotas). */
+  readonly encryptionStartsMs?: readonly number[];
+  readonly encryptionStopsMs?: readonly number[];
 }
 
 export const shardIdOf = (index: number): string => `shardId-${String(index).padStart(12, '0')}`;

@@ -2,14 +2,13 @@
 // (consumer, shard), test hooks for the lifetime and heartbeat, and a way to end every session
 // (shutdown). In a clustered deployment this registry would have to live in the shared metadata
 // store; today one process serves a consumer's subscriptions.
+
+import { slotKey } from '../../core/slots.js';
 import { LimitExceededException, ResourceInUseException } from '../errors.js';
 import { limits } from '../limits.js';
-import type { Services } from '../operations/context.js';
+import type { Services } from '../state/services.js';
 
-const STATE_HUB = 'fanout/hub';
-/** Test hooks (services.state): override the subscription lifetime / heartbeat in milliseconds. */
-export const STATE_LIFETIME_MS = 'fanout/lifetime-ms';
-export const STATE_HEARTBEAT_MS = 'fanout/heartbeat-ms';
+const HUB = slotKey<FanoutHub>('fanout/hub');
 
 export type StopReason = 'takeover' | 'shutdown';
 
@@ -91,20 +90,13 @@ function stopClaim(claim: Claim, reason: StopReason): void {
 }
 
 export function fanoutHubOf(services: Services): FanoutHub {
-  let hub = services.state.get(STATE_HUB) as FanoutHub | undefined;
-  if (!hub) {
-    hub = new FanoutHub();
-    services.state.set(STATE_HUB, hub);
-  }
-  return hub;
+  return services.slots.getOrCreate(HUB, () => new FanoutHub());
 }
 
 export function lifetimeMsOf(services: Services): number {
-  const v = services.state.get(STATE_LIFETIME_MS);
-  return typeof v === 'number' ? v : limits.subscriptionLifetimeMs;
+  return services.hooks.subscriptionLifetimeMs ?? limits.subscriptionLifetimeMs;
 }
 
 export function heartbeatMsOf(services: Services): number {
-  const v = services.state.get(STATE_HEARTBEAT_MS);
-  return typeof v === 'number' ? v : limits.subscriptionHeartbeatMs;
+  return services.hooks.subscriptionHeartbeatMs ?? limits.subscriptionHeartbeatMs;
 }

@@ -9,11 +9,12 @@
 // and entries, least recently used first out.
 
 import type { MessageHead } from '../../aws/protocols/event-stream.js';
+import { slotKey } from '../../core/slots.js';
 import type { ReadResult, StoredRecord } from '../../storage/engine.js';
 import { limits } from '../limits.js';
-import type { Services } from '../operations/context.js';
+import type { Services } from '../state/services.js';
 
-const STATE_SHARED_READS = 'fanout/shared-reads';
+const SHARED_READS = slotKey<SharedReads>('fanout/shared-reads');
 
 export interface SharedBatch {
   readonly records: readonly StoredRecord[];
@@ -99,10 +100,5 @@ function batchBytes(b: SharedBatch): number {
 }
 
 export function sharedReadsOf(services: Services): SharedReads {
-  let shared = services.state.get(STATE_SHARED_READS) as SharedReads | undefined;
-  if (!shared) {
-    shared = new SharedReads();
-    services.state.set(STATE_SHARED_READS, shared);
-  }
-  return shared;
+  return services.slots.getOrCreate(SHARED_READS, () => new SharedReads());
 }

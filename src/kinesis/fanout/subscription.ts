@@ -7,7 +7,7 @@
 // timers are the idle heartbeat (an empty event so consumers can checkpoint), the lifetime and
 // the throughput budget.
 import type http from 'node:http';
-import type { Res } from '../../aws/pipeline.js';
+import type { Res } from '../../aws/operation.js';
 import type { WireFormat } from '../../aws/protocols/codec.js';
 import { EVENT_STREAM_CONTENT_TYPE } from '../../aws/protocols/event-stream.js';
 import { LogNotFoundError, type ReadResult, type StoredRecord } from '../../storage/engine.js';
@@ -16,10 +16,8 @@ import { logIdOf, type ShardMeta, type StreamMeta } from '../domain/stream-model
 import { InternalFailureException, KinesisError, ResourceInUseException } from '../errors.js';
 import { limits } from '../limits.js';
 import { metricsOf } from '../metrics/metrics.js';
-import type { OpContext, Services } from '../operations/context.js';
-import { endOfShard } from '../operations/get-records.js';
-import { loadStream, retentionCutoffMs, type StreamAddress, shardNotFound } from '../records/record-path.js';
-import { ConsumerStatus, consumerByArn, consumerNotActive } from '../state/consumer-store.js';
+import type { ChildShard } from '../model-types.js';
+import type { Services } from '../state/services.js';
 import type { Claim, StopReason } from './fanout-hub.js';
 import { SharedReads, sharedReadsOf } from './shared-reads.js';
 import {
@@ -31,11 +29,29 @@ import {
 } from './subscribe-events.js';
 import { ThroughputBudget } from './throughput-budget.js';
 
+/**
+ * What a subscription needs of the rest of the service, given by the operation that starts it
+ * (so fan-out does not reach into the record path, the consumer store or other operations).
+ */
+export interface SubscriptionPorts {
+  /** Records that arrived before this are past the stream's retention. */
+  retentionCutoffMs(stream: StreamMeta, nowMs: number): number;
+  /** The shards that continue a closed shard's hash range (the last event's ChildShards). */
+  childShards(stream: StreamMeta, shard: ShardMeta): readonly ChildShard[];
+  /**
+   * Re-reads the consumer and the stream: the stream and shard as they are now, or throws the
+   * error that ends the session (consumer deregistered, stream deleted or recreated).
+   */
+  refresh(): Promise<{ readonly stream: StreamMeta; readonly shard: ShardMeta }>;
+  /** The error sent when the shard's log is gone (e.g. dropped after retention). */
+  shardGone(): KinesisError;
+}
+
 export interface SubscriptionOptions {
   readonly services: Services;
+  readonly ports: SubscriptionPorts;
   readonly claim: Claim;
   readonly consumerArn: string;
-  readonly address: StreamAddress;
   readonly stream: StreamMeta;
   readonly shard: ShardMeta;
   readonly offset: number;
@@ -67,7 +83,6 @@ export class Subscription {
   #wakeUp: (() => void) | undefined;
   /** Releases a write that waits for 'drain' (only a stop does; new records must not). */
   #unblockWrite: (() => void) | undefined;
-  readonly #ctx: OpContext;
   readonly #tag: number;
   #lastEventMs = 0;
   #lastRefreshMs = 0;
@@ -83,14 +98,6 @@ export class Subscription {
     this.#shard = options.shard;
     this.#offset = options.offset;
     this.#logId = logIdOf(options.stream, options.shard.index);
-    this.#ctx = {
-      account: options.address.account,
-      region: options.address.region,
-      requestId: '',
-      nowMs: Date.now(),
-      signal: new AbortController().signal,
-      wire: options.wire,
-    };
     this.#tag = streamTagOf(options.stream.uid);
     // Before any record is delivered, "after the record before the start" resumes at the start
     // (offset -1 encodes as the shard's StartingSequenceNumber).
@@ -222,7 +229,7 @@ export class Subscription {
    * range starts before its in-memory tail), which would otherwise happen on every wake-up.
    */
   #retentionFilter(nowMs: number): { minTimestampMs?: number } {
-    const cutoff = retentionCutoffMs(this.#o.services, this.#stream, nowMs);
+    const cutoff = this.#o.ports.retentionCutoffMs(this.#stream, nowMs);
     return this.#lastReadTimestampMs >= cutoff ? {} : { minTimestampMs: cutoff };
   }
 
@@ -235,8 +242,8 @@ export class Subscription {
     return true;
   }
 
-  #childShards(): readonly unknown[] {
-    return endOfShard(this.#stream, this.#shard).ChildShards ?? [];
+  #childShards(): readonly ChildShard[] {
+    return this.#o.ports.childShards(this.#stream, this.#shard);
   }
 
   #tail(millisBehind: number): EventTail {
@@ -271,17 +278,12 @@ export class Subscription {
   /** Re-reads the consumer and the stream: deregistration, deletion and resharding end or change the session. */
   async #refresh(): Promise<void> {
     this.#lastRefreshMs = Date.now();
-    const { services, consumerArn, address } = this.#o;
-    const ctx: OpContext = { ...this.#ctx, nowMs: Date.now() };
     try {
-      const { consumer } = await consumerByArn(services, consumerArn, ctx);
-      if (consumer.status !== ConsumerStatus.ACTIVE) throw consumerNotActive(consumer);
-      const view = await loadStream(services, address, ctx);
-      const shard = view?.shardsByIndex.get(this.#shard.index);
-      if (!view || !shard || view.meta.uid !== this.#stream.uid)
-        throw shardNotFound(this.#shard.index, address.name, address.account);
-      this.#stream = view.meta;
-      this.#shard = shard;
+      const now = await this.#o.ports.refresh();
+      // A stream deleted and created again under the same name is another stream.
+      if (now.stream.uid !== this.#stream.uid) throw this.#o.ports.shardGone();
+      this.#stream = now.stream;
+      this.#shard = now.shard;
     } catch (err) {
       this.#fail(err);
     }
@@ -294,12 +296,7 @@ export class Subscription {
       return;
     }
     if (this.#finalError === undefined) {
-      if (err instanceof LogNotFoundError)
-        this.#finalError = shardNotFound(
-          this.#shard.index,
-          this.#o.address.name,
-          this.#o.address.account,
-        ) as KinesisError;
+      if (err instanceof LogNotFoundError) this.#finalError = this.#o.ports.shardGone();
       else if (err instanceof KinesisError) this.#finalError = err;
       else this.#finalError = new InternalFailureException('Internal service failure.');
     }

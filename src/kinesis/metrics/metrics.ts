@@ -8,13 +8,14 @@
 //
 // Metrics describe this process only (a clustered deployment would sum them across gateways).
 
+import { slotKey } from '../../core/slots.js';
 import type { StreamMeta } from '../domain/stream-model.js';
 import { limits } from '../limits.js';
-import type { Services } from '../operations/context.js';
+import type { Services } from '../state/services.js';
 import { C, H, S } from './metric-fields.js';
 import { type SeriesBudget, StreamMetrics } from './stream-metrics.js';
 
-const STATE_METRICS = 'metrics/registry';
+const METRICS = slotKey<Metrics>('metrics/registry');
 const THROTTLED = 'ProvisionedThroughputExceededException';
 
 /** What a PutRecords result entry looks like to the metrics. */
@@ -248,14 +249,14 @@ export function consumerNameOf(consumerArn: string): string {
 
 /** The process's metrics, or undefined when metrics are off (config.metrics === false). */
 export function metricsOf(services: Services): Metrics | undefined {
-  return services.state.get(STATE_METRICS) as Metrics | undefined;
+  return services.slots.get(METRICS);
 }
 
 /** Creates and starts the registry (app.ts, at server start), unless metrics are off. */
 export function installMetrics(services: Services): Metrics | undefined {
   if (services.config.metrics === false) return undefined;
   const m = new Metrics();
-  services.state.set(STATE_METRICS, m);
+  services.slots.set(METRICS, m);
   m.start();
   return m;
 }

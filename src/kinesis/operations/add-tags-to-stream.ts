@@ -1,7 +1,7 @@
 import { mergeTags } from '../domain/tag-rules.js';
-import type { Handler } from './context.js';
+import type { Handler } from '../state/services.js';
 
-export const addTagsToStream: Handler = async ({ streams }, input, ctx) => {
+export const addTagsToStream: Handler<'AddTagsToStream'> = async ({ streams }, input, ctx) => {
   await streams.updateActive(input, ctx, (meta) => ({
     ...meta,
     tags: mergeTags(meta.tags, input.Tags, {

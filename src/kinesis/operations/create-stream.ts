@@ -5,11 +5,11 @@ import { mergeTags } from '../domain/tag-rules.js';
 import { InvalidArgumentException, LimitExceededException } from '../errors.js';
 import { limits } from '../limits.js';
 import { checkWarmThroughput } from '../rules/warm-throughput-rules.js';
-import type { Handler } from './context.js';
+import type { Handler } from '../state/services.js';
 
-export const createStream: Handler = async (services, input, ctx) => {
+export const createStream: Handler<'CreateStream'> = async (services, input, ctx) => {
   const { config, streams, engine } = services;
-  const explicitMode = input.StreamModeDetails?.StreamMode as StreamMode | undefined;
+  const explicitMode = input.StreamModeDetails?.StreamMode;
   // Without ShardCount or a mode, Kinesis now creates an on-demand stream.
   const mode: StreamMode = explicitMode ?? (input.ShardCount === undefined ? 'ON_DEMAND' : 'PROVISIONED');
   if (mode === 'PROVISIONED' && input.ShardCount === undefined)
@@ -39,7 +39,7 @@ export const createStream: Handler = async (services, input, ctx) => {
       `Account ${ctx.account} has reached the limit of ${limits.streamsCreatingMax} streams in CREATING state.`,
     );
 
-  const tags = mergeTags({}, (input.Tags ?? {}) as Record<string, string>, {
+  const tags = mergeTags({}, input.Tags ?? {}, {
     verb: 'add tags to',
     what: `stream ${input.StreamName} under account ${ctx.account}`,
   });

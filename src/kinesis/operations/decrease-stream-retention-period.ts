@@ -1,9 +1,13 @@
 import { checkRetentionBounds } from '../domain/retention-rules.js';
 import { InvalidArgumentException } from '../errors.js';
-import type { Handler } from './context.js';
+import type { Handler } from '../state/services.js';
 
-export const decreaseStreamRetentionPeriod: Handler = async ({ streams }, input, ctx) => {
-  const hours = input.RetentionPeriodHours as number;
+export const decreaseStreamRetentionPeriod: Handler<'DecreaseStreamRetentionPeriod'> = async (
+  { streams },
+  input,
+  ctx,
+) => {
+  const hours = input.RetentionPeriodHours;
   checkRetentionBounds(hours);
   await streams.updateActive(input, ctx, (meta) => {
     if (hours > meta.retentionHours)

@@ -1,11 +1,11 @@
 import { StreamStatus } from '../domain/stream-model.js';
 import { ResourceInUseException } from '../errors.js';
 import { consumerCount, dropConsumers } from '../state/consumer-hooks.js';
+import type { Handler } from '../state/services.js';
 import type { PendingMeta } from '../state/stream-store.js';
 import { arnOf } from '../state/stream-store.js';
-import type { Handler } from './context.js';
 
-export const deleteStream: Handler = async ({ streams, config, engine }, input, ctx) => {
+export const deleteStream: Handler<'DeleteStream'> = async ({ streams, config, engine }, input, ctx) => {
   const current = await streams.get(input, ctx);
   // A CREATING stream may be deleted (kinesalite's tests saw AWS allow it); a DELETING one may not.
   if (current.status === StreamStatus.DELETING)

@@ -6,9 +6,9 @@ import {
   consumerNotActive,
   updateConsumer,
 } from '../state/consumer-store.js';
-import type { Handler } from './context.js';
+import type { Handler } from '../state/services.js';
 
-export const deregisterStreamConsumer: Handler = async (services, input, ctx) => {
+export const deregisterStreamConsumer: Handler<'DeregisterStreamConsumer'> = async (services, input, ctx) => {
   const ref = await consumerByInput(services, input, ctx);
   await updateConsumer(services.engine, ref, ctx.nowMs, (c) => {
     if (c.status !== ConsumerStatus.ACTIVE) throw consumerNotActive(c);

@@ -1,7 +1,11 @@
 import { commitmentOutput, readAccountSettings } from '../state/account-settings.js';
-import type { Handler } from './context.js';
+import type { Handler } from '../state/services.js';
 
-export const describeAccountSettings: Handler = async ({ engine }, _input, ctx) => {
+export const describeAccountSettings: Handler<'DescribeAccountSettings'> = async (
+  { engine },
+  _input,
+  ctx,
+) => {
   const settings = await readAccountSettings(engine, ctx.account, ctx.region);
   return { MinimumThroughputBillingCommitment: commitmentOutput(settings) };
 };

@@ -1,7 +1,7 @@
 import { openShardCount } from '../domain/limits-math.js';
-import type { Handler } from './context.js';
+import type { Handler } from '../state/services.js';
 
-export const describeLimits: Handler = async ({ streams, config }, _input, ctx) => {
+export const describeLimits: Handler<'DescribeLimits'> = async ({ streams, config }, _input, ctx) => {
   const mine = await streams.list(ctx.account, ctx.region, ctx.nowMs);
   return {
     ShardLimit: config.shardLimit,

@@ -8,9 +8,9 @@ import {
   streamSummary,
   visibleShards,
 } from '../state/describe.js';
-import type { Handler } from './context.js';
+import type { Handler } from '../state/services.js';
 
-export const describeStream: Handler = async (services, input, ctx) => {
+export const describeStream: Handler<'DescribeStream'> = async (services, input, ctx) => {
   const meta = await services.streams.get(input, ctx);
   const limit = Math.min(input.Limit ?? limits.describeStreamShardsMax, limits.describeStreamShardsMax);
   let shards = visibleShards(meta, retentionCutoffMs(services, meta, ctx.nowMs));

@@ -1,8 +1,12 @@
 import { canonicalMetrics, expandMetrics } from '../domain/shard-level-metrics.js';
+import type { Handler } from '../state/services.js';
 import { arnOf } from '../state/stream-store.js';
-import type { Handler } from './context.js';
 
-export const enableEnhancedMonitoring: Handler = async ({ streams }, input, ctx) => {
+export const enableEnhancedMonitoring: Handler<'EnableEnhancedMonitoring'> = async (
+  { streams },
+  input,
+  ctx,
+) => {
   let current: readonly string[] = [];
   const next = await streams.updateActive(input, ctx, (meta) => {
     current = meta.shardLevelMetrics;

@@ -1,7 +1,7 @@
 // GetRecords: opens the iterator, reads one bounded batch from the shard log (skipping records
 // past retention) and hands out the next iterator, or the child shards at the end of a closed shard.
 
-import { EncodedBody } from '../../aws/pipeline.js';
+import { EncodedBody } from '../../aws/operation.js';
 import {
   LogNotFoundError,
   type LogStore,
@@ -32,6 +32,7 @@ import {
 } from '../errors.js';
 import { limits } from '../limits.js';
 import { metricsOf } from '../metrics/metrics.js';
+import type { GetRecordsOutput } from '../model-types.js';
 import {
   iteratorKey,
   loadStream,
@@ -40,13 +41,13 @@ import {
   shardNotFound,
 } from '../records/record-path.js';
 import { type ShardRuntime, throughputOf } from '../records/shard-runtime.js';
+import type { Handler, OpContext, Services, StreamRef } from '../state/services.js';
 import { encodeGetRecordsJson, type GetRecordsTail } from '../wire/records-json.js';
-import type { Handler, Input, OpContext, Services } from './context.js';
 import { DRY_RUN_MESSAGE, rateExceededMessage } from './put-records.js';
 
-export const getRecords: Handler = async (services, input, ctx) => {
+export const getRecords: Handler<'GetRecords'> = async (services, input, ctx) => {
   const key = await iteratorKey(services);
-  const pos = openIterator(key, input.ShardIterator as string, ctx.nowMs);
+  const pos = openIterator(key, input.ShardIterator, ctx.nowMs);
   checkStreamArn(input, pos);
   const view = await loadStream(
     services,
@@ -76,10 +77,7 @@ export const getRecords: Handler = async (services, input, ctx) => {
   }
 
   const closedEnd = shard.closedEndOffset;
-  const limit = Math.min(
-    (input.Limit as number | undefined) ?? limits.getRecordsRecordsMax,
-    remaining(pos.offset, closedEnd),
-  );
+  const limit = Math.min(input.Limit ?? limits.getRecordsRecordsMax, remaining(pos.offset, closedEnd));
   if (limit === 0) return respond(ctx, view, [], shard.index, endOfShard(view.meta, shard));
 
   const logId = logIdOf(view.meta, shard.index);
@@ -214,8 +212,8 @@ function openIterator(key: Buffer, token: string, nowMs: number): IteratorPositi
 }
 
 /** GetRecords may name the stream too (newer SDKs send StreamARN); it must be the iterator's. */
-function checkStreamArn(input: Input, pos: IteratorPosition): void {
-  const arn = input.StreamARN as string | undefined;
+function checkStreamArn(input: StreamRef, pos: IteratorPosition): void {
+  const arn = input.StreamARN;
   if (arn === undefined) return;
   const a = parseStreamArn(arn);
   if (a === undefined || a.name !== pos.streamName || a.account !== pos.account || a.region !== pos.region)
@@ -247,13 +245,13 @@ function respond(
   records: readonly StoredRecord[],
   shardIndex: number,
   tail: GetRecordsTail,
-): unknown {
+): EncodedBody | GetRecordsOutput {
   const seqs = sequenceNumbersOf(streamTagOf(view.meta.uid), shardIndex, records);
   const encryption = view.encrypted ? 'KMS' : undefined;
   if (ctx.wire === 'json') return new EncodedBody(encodeGetRecordsJson(records, seqs, encryption, tail));
   return {
     Records: records.map((r, i) => ({
-      SequenceNumber: seqs[i],
+      SequenceNumber: seqs[i]!,
       ApproximateArrivalTimestamp: new Date(r.timestampMs),
       Data: r.data,
       PartitionKey: r.partitionKey,

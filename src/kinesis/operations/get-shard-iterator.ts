@@ -11,6 +11,7 @@ import {
   ProvisionedThroughputExceededException,
   ResourceNotFoundException,
 } from '../errors.js';
+import type { GetShardIteratorInput } from '../model-types.js';
 import {
   iteratorKey,
   loadStream,
@@ -20,16 +21,22 @@ import {
   shardNotFound,
 } from '../records/record-path.js';
 import { throughputOf } from '../records/shard-runtime.js';
-import type { Handler, Input, OpContext, Services } from './context.js';
+import type { Handler, OpContext, Services, StreamRef } from '../state/services.js';
 import { DRY_RUN_MESSAGE, rateExceededMessage } from './put-records.js';
+
+/** Where an iterator (or a subscription) starts. */
+export type IteratorStart = Pick<
+  GetShardIteratorInput,
+  'ShardIteratorType' | 'StartingSequenceNumber' | 'Timestamp'
+>;
 
 const TYPE_RULE =
   'Must either specify (1) AT_SEQUENCE_NUMBER or AFTER_SEQUENCE_NUMBER and StartingSequenceNumber or ' +
   '(2) TRIM_HORIZON or LATEST and no StartingSequenceNumber.';
 
-export const getShardIterator: Handler = async (services, input, ctx) => {
+export const getShardIterator: Handler<'GetShardIterator'> = async (services, input, ctx) => {
   const address = services.streams.address(input, ctx);
-  const shardId = input.ShardId as string;
+  const shardId = input.ShardId;
   const shardIndex = parseShardId(shardId);
   if (shardIndex === undefined)
     throw new ResourceNotFoundException(
@@ -70,8 +77,8 @@ export const getShardIterator: Handler = async (services, input, ctx) => {
   return { ShardIterator: token };
 };
 
-function checkTypeArguments(input: Input, ctx: OpContext): void {
-  const type = input.ShardIteratorType as string;
+function checkTypeArguments(input: IteratorStart, ctx: OpContext): void {
+  const type = input.ShardIteratorType;
   const hasSeq = input.StartingSequenceNumber !== undefined;
   if ((type === 'TRIM_HORIZON' || type === 'LATEST') && hasSeq)
     throw new InvalidArgumentException(
@@ -82,7 +89,7 @@ function checkTypeArguments(input: Input, ctx: OpContext): void {
       `${TYPE_RULE} Request specified ${type} and no StartingSequenceNumber.`,
     );
   if (type === 'AT_TIMESTAMP') {
-    const ts = input.Timestamp as number | undefined;
+    const ts = input.Timestamp;
     if (ts === undefined)
       throw new InvalidArgumentException(
         'Must specify timestampInMillis parameter for iterator of type AT_TIMESTAMP. Current request has no timestamp parameter.',
@@ -104,7 +111,7 @@ export async function startingOffset(
   services: Services,
   view: StreamView,
   shard: ShardMeta,
-  input: Input,
+  input: IteratorStart,
 ): Promise<number> {
   try {
     return await offsetInLog(services, view, shard, input);
@@ -119,11 +126,11 @@ async function offsetInLog(
   services: Services,
   view: StreamView,
   shard: ShardMeta,
-  input: Input,
+  input: IteratorStart,
 ): Promise<number> {
   const logs = services.engine.logs;
   const logId = logIdOf(view.meta, shard.index);
-  const type = input.ShardIteratorType as string;
+  const type = input.ShardIteratorType;
   const closedEnd = shard.closedEndOffset ?? Number.MAX_SAFE_INTEGER;
   switch (type) {
     case 'TRIM_HORIZON':
@@ -132,7 +139,8 @@ async function offsetInLog(
     case 'LATEST':
       return Math.min((await logs.bounds(logId)).endOffset, closedEnd);
     case 'AT_TIMESTAMP':
-      return Math.min(await logs.offsetForTimestamp(logId, input.Timestamp as number), closedEnd);
+      // checkTypeArguments made sure the type's argument is present.
+      return Math.min(await logs.offsetForTimestamp(logId, input.Timestamp!), closedEnd);
     default:
       return sequenceOffset(services, view, shard, input);
   }
@@ -142,9 +150,9 @@ async function sequenceOffset(
   services: Services,
   view: StreamView,
   shard: ShardMeta,
-  input: Input,
+  input: IteratorStart,
 ): Promise<number> {
-  const seq = input.StartingSequenceNumber as string;
+  const seq = input.StartingSequenceNumber!; // present: checkTypeArguments
   const { meta } = view;
   const shardId = shardIdOf(shard.index);
   const invalid = (suffix: string) =>

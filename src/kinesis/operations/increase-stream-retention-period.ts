@@ -1,9 +1,13 @@
 import { checkRetentionBounds } from '../domain/retention-rules.js';
 import { InvalidArgumentException } from '../errors.js';
-import type { Handler } from './context.js';
+import type { Handler } from '../state/services.js';
 
-export const increaseStreamRetentionPeriod: Handler = async ({ streams }, input, ctx) => {
-  const hours = input.RetentionPeriodHours as number;
+export const increaseStreamRetentionPeriod: Handler<'IncreaseStreamRetentionPeriod'> = async (
+  { streams },
+  input,
+  ctx,
+) => {
+  const hours = input.RetentionPeriodHours;
   checkRetentionBounds(hours);
   await streams.updateActive(input, ctx, (meta) => {
     // Equal is accepted as a no-op, like AWS; only a shorter period is refused.

@@ -14,25 +14,26 @@ import {
   streamNotFound,
 } from '../errors.js';
 import { limits } from '../limits.js';
+import type { ListShardsInput, ShardFilter } from '../model-types.js';
 import { retentionCutoffMs } from '../records/record-path.js';
 import { shardOutput, visibleShards } from '../state/describe.js';
+import type { Handler, OpContext, Services, StreamRef } from '../state/services.js';
 import { arnOf } from '../state/stream-store.js';
-import type { Handler, Input, OpContext, Services } from './context.js';
 
 interface Query {
-  readonly address: Input;
+  readonly address: StreamRef;
   readonly after: number;
-  readonly filter: { Type: string; ShardId?: string; Timestamp?: number } | undefined;
+  readonly filter: ShardFilter | undefined;
   readonly uid: string | undefined;
 }
 
 /** NextToken carries everything the first call named, so a continuation needs nothing else. */
-function queryOf(services: Services, input: Input, ctx: OpContext): Query {
+function queryOf(services: Services, input: ListShardsInput, ctx: OpContext): Query {
   if (input.NextToken === undefined) {
     if (input.StreamName === undefined && input.StreamARN === undefined)
       throw new InvalidArgumentException('Either NextToken or StreamName should be provided.');
     services.streams.address(input, ctx);
-    const filter = input.ShardFilter as Query['filter'];
+    const filter = input.ShardFilter;
     let after = input.ExclusiveStartShardId === undefined ? -1 : indexOf(input.ExclusiveStartShardId);
     if (filter?.Type === 'AFTER_SHARD_ID') {
       if (filter.ShardId === undefined)
@@ -98,12 +99,12 @@ function matchesFilter(shard: ShardMeta, filter: Query['filter'], horizonMs: num
   }
 }
 
-function checkCreation(meta: StreamMeta, input: Input): boolean {
-  const ts = input.StreamCreationTimestamp as number | undefined;
+function checkCreation(meta: StreamMeta, input: ListShardsInput): boolean {
+  const ts = input.StreamCreationTimestamp;
   return ts === undefined || Math.floor(ts / 1000) === Math.floor(meta.createdAtMs / 1000);
 }
 
-export const listShards: Handler = async (services, input, ctx) => {
+export const listShards: Handler<'ListShards'> = async (services, input, ctx) => {
   const query = queryOf(services, input, ctx);
   const meta = await services.streams.get(query.address, ctx);
   if (query.uid !== undefined && query.uid !== meta.uid)

@@ -2,9 +2,9 @@ import { decodeNextToken, encodeNextToken } from '../domain/next-token.js';
 import { ExpiredNextTokenException, InvalidArgumentException } from '../errors.js';
 import { limits } from '../limits.js';
 import { streamSummary } from '../state/describe.js';
-import type { Handler } from './context.js';
+import type { Handler } from '../state/services.js';
 
-export const listStreams: Handler = async ({ streams }, input, ctx) => {
+export const listStreams: Handler<'ListStreams'> = async ({ streams }, input, ctx) => {
   const limit = Math.min(input.Limit ?? limits.listStreamsDefault, limits.listStreamsMax);
   let after: string | undefined = input.ExclusiveStartStreamName;
   if (input.NextToken !== undefined) {

@@ -5,12 +5,12 @@ import { areMergeable, planOf } from '../domain/resharding.js';
 import { shardIdOf } from '../domain/stream-model.js';
 import { InvalidArgumentException } from '../errors.js';
 import { assertProvisioned, eligibleShard, reshardShardIndex } from '../rules/reshard-rules.js';
-import type { Handler } from './context.js';
+import type { Handler } from '../state/services.js';
 
-export const mergeShards: Handler = async ({ streams, config }, input, ctx) => {
+export const mergeShards: Handler<'MergeShards'> = async ({ streams, config }, input, ctx) => {
   const address = streams.address(input, ctx);
-  const lower = reshardShardIndex(input.ShardToMerge as string, address.name, address.account);
-  const upper = reshardShardIndex(input.AdjacentShardToMerge as string, address.name, address.account);
+  const lower = reshardShardIndex(input.ShardToMerge, address.name, address.account);
+  const upper = reshardShardIndex(input.AdjacentShardToMerge, address.name, address.account);
   await streams.reshard(
     input,
     ctx,

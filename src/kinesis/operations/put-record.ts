@@ -2,12 +2,13 @@
 import { decodeSequenceNumber } from '../domain/sequence-number.js';
 import { shardIdOf } from '../domain/stream-model.js';
 import { InvalidArgumentException } from '../errors.js';
+import type { PutRecordOutput } from '../model-types.js';
 import type { StreamView } from '../records/record-path.js';
-import type { Handler } from './context.js';
+import type { Handler } from '../state/services.js';
 import { putOne } from './put-records.js';
 
-export const putRecord: Handler = async (services, input, ctx) => {
-  const ordering = input.SequenceNumberForOrdering as string | undefined;
+export const putRecord: Handler<'PutRecord'> = async (services, input, ctx) => {
+  const ordering = input.SequenceNumberForOrdering;
   const check = (view: StreamView) => {
     if (ordering === undefined) return;
     // Offsets only grow, so any sequence number we issued for this shard is already below the new
@@ -20,7 +21,7 @@ export const putRecord: Handler = async (services, input, ctx) => {
       );
   };
   const { view, shardIndex, sequenceNumber } = await putOne(services, input, ctx, check);
-  const out: Record<string, unknown> = { ShardId: shardIdOf(shardIndex), SequenceNumber: sequenceNumber };
+  const out: PutRecordOutput = { ShardId: shardIdOf(shardIndex), SequenceNumber: sequenceNumber };
   if (view.encrypted) out.EncryptionType = 'KMS';
   return out;
 };

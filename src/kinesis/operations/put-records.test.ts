@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { EncodedBody } from '../../aws/pipeline.js';
+import { EncodedBody } from '../../aws/operation.js';
 import { defaultConfig } from '../../core/config.js';
+import { Slots } from '../../core/slots.js';
 import { createMemoryEngine } from '../../storage/memory/memory-engine.js';
+import type { OpContext, Services } from '../state/services.js';
 import { StreamStore } from '../state/stream-store.js';
-import type { OpContext, Services } from './context.js';
 import { createStream } from './create-stream.js';
 import { putRecords } from './put-records.js';
 
@@ -29,7 +30,8 @@ describe('PutRecords partial failure', () => {
       config: { ...defaultConfig, stateDelayMs: 0 },
       engine,
       streams: new StreamStore(engine),
-      state: new Map(),
+      slots: new Slots(),
+      hooks: {},
     };
     await createStream(services, { StreamName: 's', ShardCount: 2 }, ctx);
     const top = ((1n << 128n) - 1n).toString();

@@ -6,7 +6,7 @@
 // parent after its EndingSequenceNumber was fixed. Throughput limits are checked once per shard
 // per request (token buckets); entries beyond a shard's budget fail individually.
 
-import { EncodedBody } from '../../aws/pipeline.js';
+import { EncodedBody } from '../../aws/operation.js';
 import type { AppendRecord } from '../../storage/engine.js';
 import { encodeSequenceNumber, encodeSequenceRange } from '../domain/sequence-number.js';
 import { logIdOf, shardIdOf } from '../domain/stream-model.js';
@@ -19,12 +19,13 @@ import {
 } from '../errors.js';
 import { limits } from '../limits.js';
 import { metricsOf } from '../metrics/metrics.js';
+import type { PutRecordInput, PutRecordsOutput } from '../model-types.js';
 import { noteOnDemandWrites } from '../records/on-demand-scaling.js';
 import { loadWritableStream, type StreamView } from '../records/record-path.js';
 import { type ShardRuntime, type Throughput, throughputOf } from '../records/shard-runtime.js';
+import type { Handler, OpContext, Services, StreamRef } from '../state/services.js';
 import { digestsOf } from '../wire/fast-json-transfer.js';
 import { encodePutRecordsJson } from '../wire/records-json.js';
-import type { Handler, Input, OpContext, Services } from './context.js';
 
 export const DRY_RUN_MESSAGE = 'Request would have succeeded, but DryRun flag is set.';
 const INTERNAL_FAILURE_MESSAGE = 'Internal service failure.';
@@ -42,8 +43,8 @@ interface ResultEntry {
   ErrorMessage?: string;
 }
 
-export const putRecords: Handler = async (services, input, ctx) => {
-  const entries = input.Records as readonly PutEntry[];
+export const putRecords: Handler<'PutRecords'> = async (services, input, ctx) => {
+  const entries: readonly PutEntry[] = input.Records;
   const sizes = new Float64Array(entries.length);
   for (let attempt = 0; ; attempt++) {
     const view = await loadWritableStream(services, input, ctx);
@@ -61,7 +62,7 @@ export const putRecords: Handler = async (services, input, ctx) => {
     metricsOf(services)?.putRecords(view.meta, view.router, entries, slots, sizes, results, ctx.nowMs);
     if (ctx.wire === 'json')
       return new EncodedBody(encodePutRecordsJson(failed, results, view.encrypted ? 'KMS' : undefined));
-    const out: Record<string, unknown> = { FailedRecordCount: failed, Records: results };
+    const out: PutRecordsOutput = { FailedRecordCount: failed, Records: results };
     if (view.encrypted) out.EncryptionType = 'KMS';
     return out;
   }
@@ -272,11 +273,11 @@ async function appendGroups(
  */
 export async function putOne(
   services: Services,
-  input: Input,
+  input: PutRecordInput,
   ctx: OpContext,
   check: (view: StreamView) => void,
 ): Promise<{ view: StreamView; shardIndex: number; sequenceNumber: string }> {
-  const entry = input as PutEntry;
+  const entry: PutEntry = input;
   const sizes = new Float64Array(1);
   for (let attempt = 0; ; attempt++) {
     const view = await loadWritableStream(services, input, ctx);

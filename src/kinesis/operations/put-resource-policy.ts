@@ -1,10 +1,10 @@
 import { checkPolicyDocument } from '../domain/resource-policy-rules.js';
 import { ConsumerStatus, consumerNotActive, updateConsumer } from '../state/consumer-store.js';
 import { resourceOf } from '../state/resource-arn.js';
+import type { Handler } from '../state/services.js';
 import { assertActive, policyKeyOfStream } from '../state/stream-store.js';
-import type { Handler } from './context.js';
 
-export const putResourcePolicy: Handler = async (services, input, ctx) => {
+export const putResourcePolicy: Handler<'PutResourcePolicy'> = async (services, input, ctx) => {
   const resource = await resourceOf(services, input, ctx);
   if (resource.kind === 'consumer') {
     // AWS refuses policies on consumers that are not ACTIVE yet (seen with CloudFormation).

@@ -4,9 +4,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { defaultConfig } from '../../core/config.js';
+import { Slots } from '../../core/slots.js';
 import { createMemoryEngine } from '../../storage/memory/memory-engine.js';
+import type { ShardIteratorType } from '../model-types.js';
+import type { OpContext, Services } from '../state/services.js';
 import { StreamStore } from '../state/stream-store.js';
-import type { OpContext, Services } from './context.js';
 import { createStream } from './create-stream.js';
 import { getRecords } from './get-records.js';
 import { getShardIterator } from './get-shard-iterator.js';
@@ -18,7 +20,8 @@ function services(): Services {
     config: { ...defaultConfig, stateDelayMs: 0, limits: 'off' },
     engine,
     streams: new StreamStore(engine),
-    state: new Map(),
+    slots: new Slots(),
+    hooks: {},
   };
 }
 
@@ -43,7 +46,7 @@ const entry = fc.record({
 });
 const batches = fc.array(fc.array(entry, { minLength: 1, maxLength: 20 }), { minLength: 1, maxLength: 6 });
 
-async function readAll(s: Services, stream: string, shardId: string, type: string, seq?: string) {
+async function readAll(s: Services, stream: string, shardId: string, type: ShardIteratorType, seq?: string) {
   const it = (await getShardIterator(
     s,
     {

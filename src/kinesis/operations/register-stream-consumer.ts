@@ -12,14 +12,14 @@ import {
   createConsumer,
   listConsumers,
 } from '../state/consumer-store.js';
+import type { Handler, Services } from '../state/services.js';
 import { arnOf } from '../state/stream-store.js';
-import type { Handler } from './context.js';
 
-export const registerStreamConsumer: Handler = async (services, input, ctx) => {
+export const registerStreamConsumer: Handler<'RegisterStreamConsumer'> = async (services, input, ctx) => {
   const { engine, config } = services;
   const stream = await services.streams.get({ StreamARN: input.StreamARN }, ctx);
   assertStreamAcceptsConsumers(stream);
-  const name = input.ConsumerName as string;
+  const name = input.ConsumerName;
   const tags = input.Tags
     ? mergeTags({}, input.Tags, { verb: 'add tags to', what: `consumer ${name} of stream ${arnOf(stream)}` })
     : {};
@@ -57,7 +57,7 @@ export const registerStreamConsumer: Handler = async (services, input, ctx) => {
 
 /** 20 per stream; 50 for on-demand streams of accounts with the minimum throughput commitment ("On-demand Advantage"). */
 async function consumerLimit(
-  services: Parameters<Handler>[0],
+  services: Services,
   mode: string,
   account: string,
   region: string,

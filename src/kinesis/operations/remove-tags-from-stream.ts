@@ -1,7 +1,7 @@
 import { removeTags } from '../domain/tag-rules.js';
-import type { Handler } from './context.js';
+import type { Handler } from '../state/services.js';
 
-export const removeTagsFromStream: Handler = async ({ streams }, input, ctx) => {
+export const removeTagsFromStream: Handler<'RemoveTagsFromStream'> = async ({ streams }, input, ctx) => {
   await streams.updateActive(input, ctx, (meta) => ({
     ...meta,
     tags: removeTags(meta.tags, input.TagKeys, {

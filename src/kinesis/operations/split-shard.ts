@@ -11,15 +11,15 @@ import {
   reshardShardIndex,
   shardLimitExceeded,
 } from '../rules/reshard-rules.js';
-import type { Handler } from './context.js';
+import type { Handler } from '../state/services.js';
 
-export const splitShard: Handler = async (services, input, ctx) => {
+export const splitShard: Handler<'SplitShard'> = async (services, input, ctx) => {
   const { streams, config } = services;
   const address = streams.address(input, ctx);
-  const index = reshardShardIndex(input.ShardToSplit as string, address.name, address.account);
+  const index = reshardShardIndex(input.ShardToSplit, address.name, address.account);
   await streams.get(input, ctx);
   const accountOpen = await accountOpenShards(services, input, ctx);
-  const at = BigInt(input.NewStartingHashKey as string);
+  const at = BigInt(input.NewStartingHashKey);
   await streams.reshard(
     input,
     ctx,

@@ -1,8 +1,13 @@
+import { nextEncryptionChanges } from '../domain/encryption-rules.js';
 import { InvalidArgumentException } from '../errors.js';
-import type { Handler } from './context.js';
+import type { Handler } from '../state/services.js';
 
 /** KMS is metadata only: any key id form is accepted and recorded. */
-export const startStreamEncryption: Handler = async ({ streams, config }, input, ctx) => {
+export const startStreamEncryption: Handler<'StartStreamEncryption'> = async (
+  { streams, config },
+  input,
+  ctx,
+) => {
   if (input.EncryptionType !== 'KMS')
     throw new InvalidArgumentException(
       `Encryption type ${input.EncryptionType} is not supported for StartStreamEncryption. Use KMS.`,
@@ -10,7 +15,12 @@ export const startStreamEncryption: Handler = async ({ streams, config }, input,
   await streams.updateActive(
     input,
     ctx,
-    (meta) => ({ ...meta, encryptionType: 'KMS', keyId: input.KeyId as string }),
+    (meta) => ({
+      ...meta,
+      encryptionType: 'KMS',
+      keyId: input.KeyId,
+      encryptionStartsMs: nextEncryptionChanges(meta, 'start', ctx.nowMs),
+    }),
     config.stateDelayMs,
   );
   return undefined;

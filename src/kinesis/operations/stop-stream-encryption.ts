@@ -1,7 +1,12 @@
+import { nextEncryptionChanges } from '../domain/encryption-rules.js';
 import { InvalidArgumentException } from '../errors.js';
-import type { Handler } from './context.js';
+import type { Handler } from '../state/services.js';
 
-export const stopStreamEncryption: Handler = async ({ streams, config }, input, ctx) => {
+export const stopStreamEncryption: Handler<'StopStreamEncryption'> = async (
+  { streams, config },
+  input,
+  ctx,
+) => {
   if (input.EncryptionType !== 'KMS')
     throw new InvalidArgumentException(
       `Encryption type ${input.EncryptionType} is not supported for StopStreamEncryption. Use KMS.`,
@@ -11,7 +16,11 @@ export const stopStreamEncryption: Handler = async ({ streams, config }, input, 
     ctx,
     (meta) => {
       const { keyId: _dropped, ...rest } = meta;
-      return { ...rest, encryptionType: 'NONE' };
+      return {
+        ...rest,
+        encryptionType: 'NONE',
+        encryptionStopsMs: nextEncryptionChanges(meta, 'stop', ctx.nowMs),
+      };
     },
     config.stateDelayMs,
   );

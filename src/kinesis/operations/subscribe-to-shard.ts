@@ -2,17 +2,29 @@
 // position, take-over and rate rules) is an ordinary error response; then the response becomes an
 // event stream served by a fan-out session (src/kinesis/fanout/subscription.ts).
 
-import type { StreamingResult } from '../../aws/pipeline.js';
+import type { StreamingResult } from '../../aws/operation.js';
 import { isExpiredShard, type StreamMeta } from '../domain/stream-model.js';
 import { DryRunOperationException, InvalidArgumentException, ResourceInUseException } from '../errors.js';
 import { fanoutHubOf, heartbeatMsOf, lifetimeMsOf } from '../fanout/fanout-hub.js';
-import { Subscription } from '../fanout/subscription.js';
+import { Subscription, type SubscriptionPorts } from '../fanout/subscription.js';
 import { limits } from '../limits.js';
 import { metricsOf } from '../metrics/metrics.js';
-import { loadStream, parseShardId, retentionCutoffMs, shardNotFound } from '../records/record-path.js';
-import { ConsumerStatus, consumerByArn, creationSecondsOf } from '../state/consumer-store.js';
-import type { Handler, Input, OpContext, Services } from './context.js';
-import { startingOffset } from './get-shard-iterator.js';
+import {
+  loadStream,
+  parseShardId,
+  retentionCutoffMs,
+  type StreamAddress,
+  shardNotFound,
+} from '../records/record-path.js';
+import {
+  ConsumerStatus,
+  consumerByArn,
+  consumerNotActive,
+  creationSecondsOf,
+} from '../state/consumer-store.js';
+import type { Handler, OpContext, Services } from '../state/services.js';
+import { endOfShard } from './get-records.js';
+import { type IteratorStart, startingOffset } from './get-shard-iterator.js';
 import { DRY_RUN_MESSAGE } from './put-records.js';
 
 interface StartingPosition {
@@ -21,8 +33,8 @@ interface StartingPosition {
   readonly Timestamp?: number;
 }
 
-export const subscribeToShard: Handler = async (services, input, ctx) => {
-  const consumerArn = input.ConsumerARN as string;
+export const subscribeToShard: Handler<'SubscribeToShard'> = async (services, input, ctx) => {
+  const consumerArn = input.ConsumerARN;
   const { stream, consumer } = await consumerByArn(services, consumerArn, ctx);
   if (consumer.status !== ConsumerStatus.ACTIVE)
     // The wording AWS uses for SubscribeToShard (note "stream: X , account").
@@ -31,7 +43,7 @@ export const subscribeToShard: Handler = async (services, input, ctx) => {
         `${stream.name} , account ${stream.account} is not in ACTIVE status.`,
     );
   const address = { account: stream.account, region: stream.region, name: stream.name };
-  const shardId = input.ShardId as string;
+  const shardId = input.ShardId;
   const shardIndex = parseShardId(shardId);
   const view = await loadStream(services, address, ctx);
   const shard = shardIndex === undefined ? undefined : view?.shardsByIndex.get(shardIndex);
@@ -43,13 +55,13 @@ export const subscribeToShard: Handler = async (services, input, ctx) => {
     isExpiredShard(shard, retentionCutoffMs(services, view.meta, ctx.nowMs))
   )
     throw shardNotFound(shardIndex, stream.name, stream.account);
-  const position = input.StartingPosition as StartingPosition;
+  const position = input.StartingPosition;
   checkStartingPosition(position, ctx);
   const offset = await startingOffset(services, view, shard, {
     ShardIteratorType: position.Type,
     StartingSequenceNumber: position.SequenceNumber,
     Timestamp: position.Timestamp,
-  } satisfies Input);
+  } satisfies IteratorStart);
   if (input.DryRun === true) throw new DryRunOperationException(DRY_RUN_MESSAGE);
 
   const claim = claimCounted(services, view.meta, consumerArn, () =>
@@ -57,9 +69,9 @@ export const subscribeToShard: Handler = async (services, input, ctx) => {
   );
   const session = new Subscription({
     services,
+    ports: subscriptionPorts(services, consumerArn, address, shardIndex, ctx),
     claim,
     consumerArn,
-    address,
     stream: view.meta,
     shard,
     offset,
@@ -109,4 +121,29 @@ function checkStartingPosition(p: StartingPosition, ctx: OpContext): void {
     throw new InvalidArgumentException(
       `StartingPosition Type ${p.Type} does not accept a Timestamp, but one was specified.`,
     );
+}
+
+/** What the session reads of the rest of Kinesis, bound to this subscription's consumer and shard. */
+function subscriptionPorts(
+  services: Services,
+  consumerArn: string,
+  address: StreamAddress,
+  shardIndex: number,
+  ctx: OpContext,
+): SubscriptionPorts {
+  const gone = () => shardNotFound(shardIndex, address.name, address.account);
+  return {
+    retentionCutoffMs: (stream, nowMs) => retentionCutoffMs(services, stream, nowMs),
+    childShards: (stream, shard) => endOfShard(stream, shard).ChildShards ?? [],
+    shardGone: gone,
+    async refresh() {
+      const now: OpContext = { ...ctx, nowMs: Date.now() };
+      const { consumer } = await consumerByArn(services, consumerArn, now);
+      if (consumer.status !== ConsumerStatus.ACTIVE) throw consumerNotActive(consumer);
+      const view = await loadStream(services, address, now);
+      const shard = view?.shardsByIndex.get(shardIndex);
+      if (!view || !shard) throw gone();
+      return { stream: view.meta, shard };
+    },
+  };
 }

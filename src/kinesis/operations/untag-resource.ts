@@ -1,9 +1,9 @@
 import { removeTags } from '../domain/tag-rules.js';
 import { updateConsumer } from '../state/consumer-store.js';
 import { resourceOf } from '../state/resource-arn.js';
-import type { Handler } from './context.js';
+import type { Handler } from '../state/services.js';
 
-export const untagResource: Handler = async (services, input, ctx) => {
+export const untagResource: Handler<'UntagResource'> = async (services, input, ctx) => {
   const resource = await resourceOf(services, input, ctx);
   const target = { verb: 'remove tags from', what: `resource ${input.ResourceARN}` } as const;
   if (resource.kind === 'consumer') {

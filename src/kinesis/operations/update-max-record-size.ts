@@ -1,7 +1,7 @@
-import type { Handler } from './context.js';
+import type { Handler } from '../state/services.js';
 
 /** Takes effect at once; the stream stays ACTIVE (the bounds are checked by the model). */
-export const updateMaxRecordSize: Handler = async ({ streams }, input, ctx) => {
+export const updateMaxRecordSize: Handler<'UpdateMaxRecordSize'> = async ({ streams }, input, ctx) => {
   await streams.updateActive(input, ctx, (meta) => ({ ...meta, maxRecordSizeKiB: input.MaxRecordSizeInKiB }));
   return undefined;
 };

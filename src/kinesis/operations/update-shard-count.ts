@@ -6,14 +6,14 @@ import { isOpen, type StreamMeta } from '../domain/stream-model.js';
 import { LimitExceededException } from '../errors.js';
 import { limits } from '../limits.js';
 import { accountOpenShards, assertProvisioned } from '../rules/reshard-rules.js';
+import type { Handler } from '../state/services.js';
 import { arnOf } from '../state/stream-store.js';
-import type { Handler } from './context.js';
 
 const DAY_MS = 24 * 3_600_000;
 
-export const updateShardCount: Handler = async (services, input, ctx) => {
+export const updateShardCount: Handler<'UpdateShardCount'> = async (services, input, ctx) => {
   const { streams, config } = services;
-  const target = input.TargetShardCount as number;
+  const target = input.TargetShardCount;
   const current = await streams.get(input, ctx);
   const accountOpen = await accountOpenShards(services, input, ctx);
   await streams.reshard(

@@ -2,7 +2,7 @@ import type { StreamMode } from '../domain/stream-model.js';
 import { InvalidArgumentException, LimitExceededException } from '../errors.js';
 import { limits } from '../limits.js';
 import { checkWarmThroughput } from '../rules/warm-throughput-rules.js';
-import type { Handler } from './context.js';
+import type { Handler } from '../state/services.js';
 
 const DAY_MS = 24 * 3_600_000;
 
@@ -10,8 +10,12 @@ const DAY_MS = 24 * 3_600_000;
  * A capacity-mode switch changes metadata only: the shards stay as they are (an on-demand stream
  * then grows by splitting hot shards, on-demand-scaling.ts). At most 2 switches per rolling 24 h.
  */
-export const updateStreamMode: Handler = async ({ streams, engine, config }, input, ctx) => {
-  const target = input.StreamModeDetails.StreamMode as StreamMode;
+export const updateStreamMode: Handler<'UpdateStreamMode'> = async (
+  { streams, engine, config },
+  input,
+  ctx,
+) => {
+  const target = input.StreamModeDetails.StreamMode;
   const current = await streams.getActive(input, ctx);
   if (current.mode === target)
     throw new InvalidArgumentException(
@@ -23,7 +27,7 @@ export const updateStreamMode: Handler = async ({ streams, engine, config }, inp
       `Stream ${current.name} under account ${current.account} has already switched its capacity mode ` +
         `${recent.length} times in the last 24 hours. Limit: ${limits.streamModeSwitchesPer24hMax}.`,
     );
-  const warm = input.WarmThroughputMiBps as number | undefined;
+  const warm = input.WarmThroughputMiBps;
   if (warm !== undefined) await checkWarmThroughput(engine, current.account, current.region, target, warm);
   if (target === 'ON_DEMAND') {
     const mine = await streams.list(current.account, current.region, ctx.nowMs);

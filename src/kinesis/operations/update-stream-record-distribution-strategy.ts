@@ -1,8 +1,10 @@
 import { InvalidArgumentException } from '../errors.js';
-import type { Handler } from './context.js';
+import type { Handler } from '../state/services.js';
 
 /** Takes effect immediately (no UPDATING); AUTO is for on-demand streams only. */
-export const updateStreamRecordDistributionStrategy: Handler = async ({ streams }, input, ctx) => {
+export const updateStreamRecordDistributionStrategy: Handler<
+  'UpdateStreamRecordDistributionStrategy'
+> = async ({ streams }, input, ctx) => {
   const strategy = input.RecordDistributionStrategy as 'AUTO' | 'USER_PARTITION_KEY';
   await streams.updateActive({ StreamARN: input.StreamARN }, ctx, (meta) => {
     if (strategy === 'AUTO' && meta.mode !== 'ON_DEMAND')

@@ -4,15 +4,16 @@
 // window for `onDemandScaleUpAfterMs` is split at the middle of its hash range, through the same
 // race-free close as SplitShard. See docs/throughput.md for the policy and its limits.
 
+import { slotKey } from '../../core/slots.js';
 import { openShardCount } from '../domain/limits-math.js';
 import { canSplitAt, midpointOf, planOf } from '../domain/resharding.js';
 import { isOpen, shardIdOf, streamArn } from '../domain/stream-model.js';
 import { limits } from '../limits.js';
-import type { OpContext, Services } from '../operations/context.js';
+import type { OpContext, Services } from '../state/services.js';
 import type { StreamView } from './record-path.js';
 import { throughputOf } from './shard-runtime.js';
 
-const STATE_SCALING = 'on-demand/scaling';
+const SCALING = slotKey<ScalingState>('on-demand/scaling');
 const WINDOW_MS = 1000;
 
 interface ScalingState {
@@ -22,12 +23,7 @@ interface ScalingState {
 }
 
 function stateOf(services: Services): ScalingState {
-  let s = services.state.get(STATE_SCALING) as ScalingState | undefined;
-  if (s === undefined) {
-    s = { busy: new Set(), lastMs: new Map() };
-    services.state.set(STATE_SCALING, s);
-  }
-  return s;
+  return services.slots.getOrCreate(SCALING, () => ({ busy: new Set(), lastMs: new Map() }));
 }
 
 /** Records a write offered to an on-demand shard; starts a scale-up when it has been hot long enough. */
@@ -87,7 +83,7 @@ async function scaleUp(
       region: meta.region,
       requestId: `on-demand-scaling-${shardIdOf(shardIndex)}`,
       nowMs: Date.now(),
-      signal: AbortSignal.timeout(limits.requestTimeoutMs),
+      signal: AbortSignal.timeout(limits.onDemandSplitTimeoutMs),
       wire: 'json',
     };
     await services.streams.reshard(

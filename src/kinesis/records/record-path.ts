@@ -7,6 +7,7 @@
 // resharded stream is seen by the very next request.
 
 import { randomBytes } from 'node:crypto';
+import { slotKey } from '../../core/slots.js';
 import { RevisionConflictError } from '../../storage/engine.js';
 import { md5Words } from '../domain/md5.js';
 import { streamTagOf } from '../domain/sequence-number.js';
@@ -22,15 +23,13 @@ import {
 } from '../domain/stream-model.js';
 import { InvalidArgumentException, type KinesisError, ResourceNotFoundException } from '../errors.js';
 import { HASH_KEY_MAX, limits } from '../limits.js';
-import type { Input, OpContext, Services } from '../operations/context.js';
+import type { OpContext, Services, StreamRef } from '../state/services.js';
 import { streamKey } from '../state/stream-store.js';
 import type { ShardRuntime, ShardRuntimes } from './shard-runtime.js';
 
 const ITERATOR_KEY_META_KEY = 'server/iterator-key';
-const STATE_VIEWS = 'record-path/views';
-const STATE_ITERATOR_KEY = 'record-path/iterator-key';
-/** Test hook: milliseconds added to "now" when deciding which records retention has expired. */
-export const STATE_RETENTION_CLOCK_OFFSET = 'record-path/retention-clock-offset-ms';
+const VIEWS = slotKey<Views>('record-path/views');
+const ITERATOR_KEY = slotKey<Promise<Buffer>>('record-path/iterator-key');
 /** AWS accepts shard indexes up to 2^31-1 in a ShardId. */
 const SHARD_INDEX_MAX = 2_147_483_647;
 const HOUR_MS = 3_600_000;
@@ -60,12 +59,7 @@ interface Views {
 }
 
 function viewsOf(services: Services): Views {
-  let views = services.state.get(STATE_VIEWS) as Views | undefined;
-  if (!views) {
-    views = { byKey: new Map() };
-    services.state.set(STATE_VIEWS, views);
-  }
-  return views;
+  return services.slots.getOrCreate(VIEWS, () => ({ byKey: new Map() }));
 }
 
 /**
@@ -122,7 +116,7 @@ function buildView(runtimes: ShardRuntimes, revision: number, meta: StreamMeta):
 /** The stream for a write: it must exist and be ACTIVE or UPDATING, else AWS answers "not found". */
 export async function loadWritableStream(
   services: Services,
-  input: Input,
+  input: StreamRef,
   ctx: OpContext,
 ): Promise<StreamView> {
   const address = services.streams.address(input, ctx);
@@ -246,11 +240,11 @@ export function shardNotFound(shardIndex: number, streamName: string, account: s
 
 /** The AES-256 key that seals iterators: created once, kept in the metadata store, cached per process. */
 export function iteratorKey(services: Services): Promise<Buffer> {
-  let key = services.state.get(STATE_ITERATOR_KEY) as Promise<Buffer> | undefined;
+  let key = services.slots.get(ITERATOR_KEY);
   if (key === undefined) {
     key = loadOrCreateIteratorKey(services);
-    services.state.set(STATE_ITERATOR_KEY, key);
-    key.catch(() => services.state.delete(STATE_ITERATOR_KEY));
+    services.slots.set(ITERATOR_KEY, key);
+    key.catch(() => services.slots.delete(ITERATOR_KEY));
   }
   return key;
 }
@@ -272,8 +266,7 @@ async function loadOrCreateIteratorKey(services: Services): Promise<Buffer> {
 
 /** "Now" for retention decisions (shifted forward by the test hook, 0 otherwise). */
 export function retentionNowMs(services: Services, nowMs: number): number {
-  const offset = services.state.get(STATE_RETENTION_CLOCK_OFFSET);
-  return typeof offset === 'number' ? nowMs + offset : nowMs;
+  return nowMs + (services.hooks.retentionClockOffsetMs ?? 0);
 }
 
 /** Records that arrived before this are past retention and unreadable. */

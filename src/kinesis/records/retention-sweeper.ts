@@ -2,11 +2,12 @@
 // retention period. Reads already hide expired records at once (GetRecords passes the cutoff as
 // minTimestampMs); this only reclaims disk, so it can run rarely and in bounded steps.
 
+import { slotKey } from '../../core/slots.js';
 import { LogNotFoundError } from '../../storage/engine.js';
 import { isExpiredShard, logIdOf, type StreamMeta } from '../domain/stream-model.js';
 import { KinesisError } from '../errors.js';
 import { limits } from '../limits.js';
-import type { Services } from '../operations/context.js';
+import type { Services } from '../state/services.js';
 import { retentionCutoffMs } from './record-path.js';
 
 export interface SweeperOptions {
@@ -22,8 +23,8 @@ export interface RetentionSweeper {
   stop(): Promise<void>;
 }
 
-/** Where the running sweeper is kept in services.state (tests reach it there). */
-export const STATE_RETENTION_SWEEPER = 'record-path/retention-sweeper';
+/** Where the running sweeper is kept in services.slots (tests reach it there). */
+export const RETENTION_SWEEPER = slotKey<RetentionSweeper>('record-path/retention-sweeper');
 
 /**
  * Marks the closed shards whose data all passed retention as expired (compare-and-set on the
@@ -139,6 +140,6 @@ export function startRetentionSweeper(services: Services, opts: SweeperOptions =
       await running?.catch(() => undefined);
     },
   };
-  services.state.set(STATE_RETENTION_SWEEPER, sweeper);
+  services.slots.set(RETENTION_SWEEPER, sweeper);
   return sweeper;
 }

@@ -8,8 +8,8 @@ import {
   ResourceNotFoundException,
   ValidationException,
 } from '../errors.js';
-import type { Input, OpContext, Services } from '../operations/context.js';
 import { parseShardId } from '../records/record-path.js';
+import type { OpContext, Services, StreamRef } from '../state/services.js';
 
 /** Resolves a ShardId argument; one that cannot name a shard is "not found" even before the stream is. */
 export function reshardShardIndex(raw: string, streamName: string, account: string): number {
@@ -46,7 +46,11 @@ export function assertProvisioned(operation: string, meta: StreamMeta): void {
 }
 
 /** Open shards of the account in the stream's region (against the account shard limit). */
-export async function accountOpenShards(services: Services, input: Input, ctx: OpContext): Promise<number> {
+export async function accountOpenShards(
+  services: Services,
+  input: StreamRef,
+  ctx: OpContext,
+): Promise<number> {
   const a = services.streams.address(input, ctx);
   return openShardCount(await services.streams.list(a.account, a.region, ctx.nowMs));
 }

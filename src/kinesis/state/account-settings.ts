@@ -1,5 +1,6 @@
 // Per-account, per-region settings (MinimumThroughputBillingCommitment) in the MetaStore.
 import type { StorageEngine } from '../../storage/engine.js';
+import type { MinimumThroughputBillingCommitmentOutput } from '../model-types.js';
 
 export interface AccountSettings {
   readonly commitment: 'ENABLED' | 'DISABLED';
@@ -28,7 +29,7 @@ export async function writeAccountSettings(
   await engine.meta.put(accountSettingsKey(account, region), JSON.stringify(settings));
 }
 
-export function commitmentOutput(settings: AccountSettings): Record<string, unknown> {
+export function commitmentOutput(settings: AccountSettings): MinimumThroughputBillingCommitmentOutput {
   return {
     Status: settings.commitment,
     ...(settings.startedAtMs !== undefined ? { StartedAt: new Date(settings.startedAtMs) } : {}),

@@ -11,7 +11,8 @@ import {
   ResourceInUseException,
   ResourceNotFoundException,
 } from '../errors.js';
-import type { OpContext, Services } from '../operations/context.js';
+import type { Consumer } from '../model-types.js';
+import type { OpContext, Services } from './services.js';
 import { arnOf } from './stream-store.js';
 
 const CAS_ATTEMPTS_MAX = 16;
@@ -71,7 +72,7 @@ export function consumerArnOf(c: ConsumerMeta): string {
 export const consumerKeyOf = (streamUid: string, name: string): string => `consumer/${streamUid}/${name}`;
 
 /** The `Consumer` shape (RegisterStreamConsumer, ListStreamConsumers). */
-export function consumerOutput(c: ConsumerMeta): Record<string, unknown> {
+export function consumerOutput(c: ConsumerMeta): Consumer {
   return {
     ConsumerName: c.name,
     ConsumerARN: consumerArnOf(c),

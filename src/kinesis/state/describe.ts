@@ -8,23 +8,32 @@ import {
   StreamStatus,
   shardIdOf,
 } from '../domain/stream-model.js';
+import type {
+  EnhancedMetrics,
+  SequenceNumberRange,
+  Shard,
+  StreamDescriptionSummary,
+  StreamSummary,
+  WarmThroughputObject,
+} from '../model-types.js';
 import { arnOf, type PendingMeta } from './stream-store.js';
 
 /** A shard in the API's Shard shape; `meta` supplies the stream tag of its sequence numbers. */
-export function shardOutput(meta: StreamMeta, shard: ShardMeta): Record<string, unknown> {
+export function shardOutput(meta: StreamMeta, shard: ShardMeta): Shard {
   const tag = streamTagOf(meta.uid);
-  const out: Record<string, unknown> = { ShardId: shardIdOf(shard.index) };
-  if (shard.parent !== undefined) out.ParentShardId = shardIdOf(shard.parent);
-  if (shard.adjacentParent !== undefined) out.AdjacentParentShardId = shardIdOf(shard.adjacentParent);
-  out.HashKeyRange = { StartingHashKey: shard.start, EndingHashKey: shard.end };
-  const range: Record<string, string> = {
+  const range: SequenceNumberRange = {
     StartingSequenceNumber: shardStartSequenceNumber(tag, shard.index),
   };
   // A closed shard ends at its last record (at its start when it never had one).
   if (shard.closedEndOffset !== undefined)
     range.EndingSequenceNumber = encodeSequenceNumber(tag, shard.index, shard.closedEndOffset - 1);
-  out.SequenceNumberRange = range;
-  return out;
+  return {
+    ShardId: shardIdOf(shard.index),
+    ...(shard.parent !== undefined ? { ParentShardId: shardIdOf(shard.parent) } : {}),
+    ...(shard.adjacentParent !== undefined ? { AdjacentParentShardId: shardIdOf(shard.adjacentParent) } : {}),
+    HashKeyRange: { StartingHashKey: shard.start, EndingHashKey: shard.end },
+    SequenceNumberRange: range,
+  };
 }
 
 /**
@@ -38,17 +47,19 @@ export function visibleShards(meta: StreamMeta, retentionCutoffMs?: number): rea
   return meta.shards.filter((s) => !isExpiredShard(s, retentionCutoffMs));
 }
 
-export function enhancedMonitoring(meta: StreamMeta): Record<string, unknown>[] {
+export function enhancedMonitoring(meta: StreamMeta): EnhancedMetrics[] {
   return [{ ShardLevelMetrics: [...meta.shardLevelMetrics] }];
 }
 
-export function encryptionFields(meta: StreamMeta): Record<string, unknown> {
+export function encryptionFields(
+  meta: StreamMeta,
+): Pick<StreamDescriptionSummary, 'EncryptionType' | 'KeyId'> {
   return meta.encryptionType === 'KMS'
     ? { EncryptionType: 'KMS', KeyId: meta.keyId }
     : { EncryptionType: 'NONE' };
 }
 
-export function streamSummary(meta: StreamMeta): Record<string, unknown> {
+export function streamSummary(meta: StreamMeta): Required<Omit<StreamSummary, 'StreamId'>> {
   return {
     StreamName: meta.name,
     StreamARN: arnOf(meta),
@@ -59,14 +70,14 @@ export function streamSummary(meta: StreamMeta): Record<string, unknown> {
 }
 
 /** Warm throughput is reported for on-demand streams that have one configured (or pending). */
-export function warmThroughput(meta: StreamMeta): Record<string, number> | undefined {
+export function warmThroughput(meta: StreamMeta): WarmThroughputObject | undefined {
   if (meta.mode !== 'ON_DEMAND') return undefined;
   const target = (meta as PendingMeta).pending?.warmThroughputMiBps ?? meta.warmThroughputMiBps;
   if (target === undefined) return undefined;
   return { TargetMiBps: target, CurrentMiBps: meta.warmThroughputMiBps ?? 0 };
 }
 
-export function streamDescriptionSummary(meta: StreamMeta, consumers: number): Record<string, unknown> {
+export function streamDescriptionSummary(meta: StreamMeta, consumers: number): StreamDescriptionSummary {
   const warm = warmThroughput(meta);
   return {
     ...streamSummary(meta),

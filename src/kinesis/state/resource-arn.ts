@@ -1,7 +1,13 @@
 // ResourceARN (TagResource, resource policies, ...): a stream ARN or a consumer ARN.
 import { parseStreamArn, type StreamMeta } from '../domain/stream-model.js';
 import { InvalidArgumentException } from '../errors.js';
-import type { Input, OpContext, Services } from '../operations/context.js';
+import type { OpContext, Services } from './services.js';
+
+/** Inputs that name a stream or consumer by ARN. */
+export interface ResourceRef {
+  readonly ResourceARN: string;
+}
+
 import { type ConsumerMeta, consumerByArn, parseConsumerArn } from './consumer-store.js';
 
 export type Resource =
@@ -11,8 +17,8 @@ export type Resource =
 const CONSUMER_SUFFIX_RE = /^(arn:[^/]+\/[^/]+)\/consumer\/[^/]+:\d+$/;
 
 /** The stream or consumer a ResourceARN names (ResourceNotFoundException with AWS's wording). */
-export async function resourceOf(services: Services, input: Input, ctx: OpContext): Promise<Resource> {
-  const arn = input.ResourceARN as string;
+export async function resourceOf(services: Services, input: ResourceRef, ctx: OpContext): Promise<Resource> {
+  const arn = input.ResourceARN;
   const consumer = CONSUMER_SUFFIX_RE.exec(arn);
   if (consumer) {
     if (!parseStreamArn(consumer[1] as string) || !parseConsumerArn(arn))
@@ -26,7 +32,7 @@ export async function resourceOf(services: Services, input: Input, ctx: OpContex
 /** The stream a ResourceARN names; for a consumer ARN, the consumer's stream. */
 export async function streamOfResource(
   services: Services,
-  input: Input,
+  input: ResourceRef,
   ctx: OpContext,
 ): Promise<StreamMeta> {
   return (await resourceOf(services, input, ctx)).stream;

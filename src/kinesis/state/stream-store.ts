@@ -17,8 +17,8 @@ import {
   streamNotFound,
   ValidationException,
 } from '../errors.js';
-import type { Input, OpContext } from '../operations/context.js';
 import { ShardRuntimes } from '../records/shard-runtime.js';
+import type { OpContext, StreamRef } from './services.js';
 
 const CAS_ATTEMPTS_MAX = 16;
 
@@ -126,7 +126,7 @@ export class StreamStore {
    * that ends (at once when `delayMs` is 0). `makePlan` sees the ACTIVE stream and may throw.
    */
   async reshard(
-    input: Input,
+    input: StreamRef,
     ctx: OpContext,
     makePlan: (meta: StreamMeta) => ReshardPlan,
     delayMs: number,
@@ -157,7 +157,7 @@ export class StreamStore {
   }
 
   /** Resolves StreamName / StreamARN to an address, applying the "both or either" rules. */
-  address(input: Input, ctx: OpContext): { account: string; region: string; name: string } {
+  address(input: StreamRef, ctx: OpContext): { account: string; region: string; name: string } {
     const name = input.StreamName as string | undefined;
     const arn = input.StreamARN as string | undefined;
     if (arn !== undefined) {
@@ -173,13 +173,13 @@ export class StreamStore {
     return { account: ctx.account, region: ctx.region, name };
   }
 
-  async find(input: Input, ctx: OpContext): Promise<StreamMeta | undefined> {
+  async find(input: StreamRef, ctx: OpContext): Promise<StreamMeta | undefined> {
     const a = this.address(input, ctx);
     return (await this.#load(streamKey(a.account, a.region, a.name), ctx.nowMs))?.meta;
   }
 
   /** The stream, or ResourceNotFoundException with AWS's wording. */
-  async get(input: Input, ctx: OpContext): Promise<StreamMeta> {
+  async get(input: StreamRef, ctx: OpContext): Promise<StreamMeta> {
     const a = this.address(input, ctx);
     const found = await this.#load(streamKey(a.account, a.region, a.name), ctx.nowMs);
     if (!found) throw streamNotFound(a.name, a.account);
@@ -187,7 +187,7 @@ export class StreamStore {
   }
 
   /** The stream, which must be ACTIVE (for mutating control operations). */
-  async getActive(input: Input, ctx: OpContext): Promise<StreamMeta> {
+  async getActive(input: StreamRef, ctx: OpContext): Promise<StreamMeta> {
     const meta = await this.get(input, ctx);
     assertActive(meta);
     return meta;
@@ -236,7 +236,7 @@ export class StreamStore {
    * `pending` are applied when it returns to ACTIVE).
    */
   async updateActive(
-    input: Input,
+    input: StreamRef,
     ctx: OpContext,
     mutate: (meta: StreamMeta) => StreamMeta,
     updatingMs = 0,

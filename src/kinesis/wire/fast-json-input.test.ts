@@ -1,6 +1,7 @@
 // The JSON fast path against the generic path (decodeBody → readStructure → assertValid): whenever
 // the fast path answers, the generic path must accept the same body and produce an equal input;
 // when it declines, the handler uses the generic path, so every error stays the generic one.
+
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -8,6 +9,7 @@ import { readStructure } from '../../aws/model/deserialize.js';
 import { assertValid } from '../../aws/model/validate.js';
 import { decodeBody } from '../../aws/protocols/codec.js';
 import { KinesisError } from '../errors.js';
+import { model } from '../model.js';
 import { readJsonInputFast } from './fast-json-input.js';
 
 type Outcome = { ok: Record<string, unknown> } | { error: string };
@@ -16,8 +18,8 @@ function generic(body: Buffer, shape: string): Outcome {
   const parsed = decodeBody(body, 'json');
   if (parsed === undefined) return { error: 'SerializationException (body)' };
   try {
-    const input = readStructure(parsed, shape, 'json');
-    assertValid(input, shape);
+    const input = readStructure(model, parsed, shape, 'json');
+    assertValid(model, input, shape);
     return { ok: input };
   } catch (err) {
     assert.ok(err instanceof KinesisError);

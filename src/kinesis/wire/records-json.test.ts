@@ -22,7 +22,7 @@ const tail: fc.Arbitrary<GetRecordsTail> = fc.oneof(
     ChildShards: fc.array(
       fc.record({
         ShardId: fc.constant('shardId-000000000002'),
-        ParentShards: fc.constant(['shardId-000000000000']),
+        ParentShards: fc.constant(['shardId-000000000000']).map((p) => [...p]),
         HashKeyRange: fc.record({ StartingHashKey: fc.constant('0'), EndingHashKey: fc.constant('10') }),
       }),
       { maxLength: 2 },

@@ -2,7 +2,9 @@
 // a JSON.stringify replacer; for 10,000 records that dominates the call, so the Records array is
 // written here as text with no intermediate objects. Output is byte-for-byte what the generic
 // encoder produces for the same response (test: src/kinesis/wire/records-json.test.ts).
+
 import type { StoredRecord } from '../../storage/engine.js';
+import type { ChildShard } from '../model-types.js';
 
 /** Partition keys made only of these characters need no JSON escaping. */
 const PLAIN_JSON_STRING = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
@@ -10,7 +12,7 @@ const PLAIN_JSON_STRING = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 export interface GetRecordsTail {
   readonly NextShardIterator?: string;
   readonly MillisBehindLatest: number;
-  readonly ChildShards?: readonly unknown[];
+  readonly ChildShards?: ChildShard[];
 }
 
 /**
