@@ -8,7 +8,6 @@ import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { CreateStreamCommand, DescribeStreamCommand, ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { frontEndLimits } from '../src/aws/limits.js';
-import { limits } from '../src/kinesis/limits.js';
 import {
   Flag,
   FrameType,

@@ -21,7 +21,7 @@ import {
   shardNotFound,
 } from '../records/record-path.js';
 import { throughputOf } from '../records/shard-runtime.js';
-import type { Handler, OpContext, Services, StreamRef } from '../state/services.js';
+import type { Handler, OpContext, Services } from '../state/services.js';
 import { DRY_RUN_MESSAGE, rateExceededMessage } from './put-records.js';
 
 /** Where an iterator (or a subscription) starts. */

@@ -1,4 +1,3 @@
-import type { StreamMode } from '../domain/stream-model.js';
 import { InvalidArgumentException, LimitExceededException } from '../errors.js';
 import { limits } from '../limits.js';
 import { checkWarmThroughput } from '../rules/warm-throughput-rules.js';
