@@ -168,8 +168,6 @@ export const limits = {
   cliPutRetriesMax: 10,
   /** CLI: a request that gets no answer is abandoned after this. */
   cliRequestTimeoutMs: 30_000,
-  /** Metadata entries the local engine keeps in memory after reading them (its SQLite file is exclusive to the process). */
-  metaReadCacheEntriesMax: 16_384,
   /**
    * HTTP/2 connection-level receive window (bytes). The protocol default is 64 KiB for the whole
    * connection, which makes concurrent large uploads (PutRecords of ~0.7 MB over one SDK session)

@@ -1,6 +1,5 @@
 // Checks shared by SplitShard, MergeShards and UpdateShardCount, with AWS's wording.
 
-import { openShardCount } from '../domain/limits-math.js';
 import { isOpen, type ShardMeta, type StreamMeta, shardIdOf } from '../domain/stream-model.js';
 import {
   LimitExceededException,
@@ -48,7 +47,7 @@ export function assertProvisioned(operation: string, meta: StreamMeta): void {
 /** Open shards of the account in the stream's region (against the account shard limit). */
 export async function accountOpenShards(services: Services, input: Input, ctx: OpContext): Promise<number> {
   const a = services.streams.address(input, ctx);
-  return openShardCount(await services.streams.list(a.account, a.region, ctx.nowMs));
+  return (await services.streams.accountCounts(a.account, a.region, ctx.nowMs)).openShards;
 }
 
 /** CreateStream's and SplitShard's account shard-limit error. */

@@ -2,6 +2,9 @@
 // the middle of CREATING/DELETING still completes), and compare-and-set updates.
 
 import { RevisionConflictError, type StorageEngine } from '../../storage/engine.js';
+import { storageLimits } from '../../storage/limits.js';
+import { metaEntries } from '../../storage/meta-pages.js';
+import { openShardCount } from '../domain/limits-math.js';
 import { commitPlan, type ReshardPlan } from '../domain/resharding.js';
 import {
   isOpen,
@@ -250,28 +253,98 @@ export class StreamStore {
     });
   }
 
-  /** All streams of an account in a region, in name order (lazy transitions applied). */
-  async list(account: string, region: string, nowMs: number): Promise<StreamMeta[]> {
-    const entries = await this.#engine.meta.list(`stream/${account}/${region}/`);
-    const out: StreamMeta[] = [];
-    for (const e of entries) {
-      const loaded = await this.#load(e.key, nowMs);
-      if (loaded) out.push(loaded.meta);
+  /**
+   * One page of an account's streams in a region, in name order (lazy transitions applied): names
+   * strictly after `after`, at most `limit` (at most metaListPageEntriesMax - 1), and whether more
+   * follow. Reads a page of metadata at a time, never every stream.
+   */
+  async page(
+    account: string,
+    region: string,
+    nowMs: number,
+    after: string | undefined,
+    limit: number,
+  ): Promise<{ streams: StreamMeta[]; more: boolean }> {
+    const prefix = streamPrefix(account, region);
+    const streams: StreamMeta[] = [];
+    // One stream more than asked tells whether more follow; entries whose deletion completes on
+    // the way do not count, so the page may take more than one read.
+    const pageSize = Math.min(limit + 1, storageLimits.metaListPageEntriesMax);
+    const from = after === undefined ? undefined : prefix + after;
+    for await (const meta of this.#each(prefix, nowMs, from, pageSize)) {
+      if (streams.length === limit) return { streams, more: true };
+      streams.push(meta);
     }
+    return { streams, more: false };
+  }
+
+  /** Every stream of an account in a region, in name order, read one page of metadata at a time. */
+  each(account: string, region: string, nowMs: number): AsyncGenerator<StreamMeta, void, undefined> {
+    return this.#each(streamPrefix(account, region), nowMs);
+  }
+
+  /** Every stream in every account and region, read one page of metadata at a time (background sweeps). */
+  everyStream(nowMs: number): AsyncGenerator<StreamMeta, void, undefined> {
+    return this.#each('stream/', nowMs);
+  }
+
+  async *#each(
+    prefix: string,
+    nowMs: number,
+    after?: string,
+    pageSize?: number,
+  ): AsyncGenerator<StreamMeta, void, undefined> {
+    const options = {
+      ...(after === undefined ? {} : { after }),
+      ...(pageSize === undefined ? {} : { limit: pageSize }),
+    };
+    for await (const e of metaEntries(this.#engine.meta, prefix, options)) {
+      const loaded = await this.#load(e.key, nowMs);
+      if (loaded) yield loaded.meta;
+    }
+  }
+
+  /**
+   * What the account limits count, over an account's streams in a region: open shards, on-demand
+   * streams and streams in CREATING. Reads a page of metadata at a time (docs/storage.md).
+   */
+  async accountCounts(account: string, region: string, nowMs: number): Promise<AccountCounts> {
+    let openShards = 0;
+    let onDemandStreams = 0;
+    let creatingStreams = 0;
+    for await (const meta of this.each(account, region, nowMs)) {
+      openShards += openShardCount([meta]);
+      if (meta.mode === 'ON_DEMAND') onDemandStreams++;
+      if (meta.status === StreamStatus.CREATING) creatingStreams++;
+    }
+    return { openShards, onDemandStreams, creatingStreams };
+  }
+
+  /**
+   * All streams of an account in a region, in name order, in one array. Prefer `accountCounts`,
+   * `page` or `each`, which keep memory bounded; this remains for callers not yet moved over.
+   */
+  async list(account: string, region: string, nowMs: number): Promise<StreamMeta[]> {
+    const out: StreamMeta[] = [];
+    for await (const meta of this.each(account, region, nowMs)) out.push(meta);
     return out;
   }
 
-  /** Every stream in every account and region (for limits and background sweeps). */
+  /** Every stream in every account and region, in one array: for tests and tools, not the server. */
   async all(nowMs: number): Promise<StreamMeta[]> {
-    const entries = await this.#engine.meta.list('stream/');
     const out: StreamMeta[] = [];
-    for (const e of entries) {
-      const loaded = await this.#load(e.key, nowMs);
-      if (loaded) out.push(loaded.meta);
-    }
+    for await (const meta of this.everyStream(nowMs)) out.push(meta);
     return out;
   }
 }
+
+export interface AccountCounts {
+  readonly openShards: number;
+  readonly onDemandStreams: number;
+  readonly creatingStreams: number;
+}
+
+const streamPrefix = (account: string, region: string): string => `stream/${account}/${region}/`;
 
 /** Stream metadata plus changes that take effect when a transitional status ends. */
 export type PendingMeta = StreamMeta & {
