@@ -74,9 +74,10 @@ export class StreamStore {
 
   /**
    * Commits a pending resharding once the stream's UPDATING period is over: the parents' gates
-   * close and drain, their log end offsets become closedEndOffset, the children's logs are
-   * created, and the stream entry is written with compare-and-set (see shard-runtime.ts).
-   * Resolves to undefined when the entry changed meanwhile (the caller re-reads).
+   * close and drain, the parents' logs are sealed and their final end offsets become
+   * closedEndOffset, the children's logs are created, and the stream entry is written with
+   * compare-and-set (see shard-runtime.ts). Resolves to undefined when the entry changed meanwhile
+   * (the caller re-reads and commits again: sealing is idempotent, so the offsets stay the same).
    */
   async #completeReshard(
     key: string,
@@ -94,9 +95,16 @@ export class StreamStore {
     const work = this.runtimes.closeWhile(
       plan.closes.map((i) => logIdOf(meta, i)),
       async (): Promise<{ committed: boolean; value: Cached | undefined }> => {
+        // The seal decides the race with appends from any process: none commits past this end.
+        // A pending plan is never withdrawn (only the stream's deletion ends it), so sealing before
+        // the metadata commit is safe: a retry seals again and gets the same offsets.
         const ends = new Map<number, number>();
-        for (const i of plan.closes) ends.set(i, (await logs.bounds(logIdOf(meta, i))).endOffset);
-        for (const s of plan.created) await logs.create(logIdOf(meta, s.index));
+        for (const i of plan.closes) ends.set(i, await logs.seal(logIdOf(meta, i)));
+        for (const s of plan.created) {
+          await logs.create(logIdOf(meta, s.index));
+          // Intermediate shards of an UpdateShardCount are created closed: their logs never take a record.
+          if (!isOpen(s)) await logs.seal(logIdOf(meta, s.index));
+        }
         const { reshard: _done, ...rest } = meta;
         const next = settle({
           ...rest,
@@ -108,11 +116,11 @@ export class StreamStore {
           return { committed: true, value: { meta: next, revision: rev } };
         } catch (err) {
           if (!(err instanceof RevisionConflictError)) throw err;
-          // Another process may have committed the same close: then the gates stay sealed.
-          const now = await this.#engine.meta.get(key);
-          const current = now ? (JSON.parse(now.value) as StreamMeta) : undefined;
-          const closed = current?.shards.some((s) => plan.closes.includes(s.index) && !isOpen(s)) ?? true;
-          return { committed: closed, value: undefined };
+          // Another process may have committed the same close, or changed the entry otherwise (the
+          // caller re-reads and commits again). Either way the parents' logs are sealed, so their
+          // gates stay SEALED: this process's writers re-read the stream and re-route instead of
+          // meeting LogSealedError.
+          return { committed: true, value: undefined };
         }
       },
     );
