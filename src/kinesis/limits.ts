@@ -146,8 +146,6 @@ export const limits = {
   cliPutRetriesMax: 10,
   /** CLI: a request that gets no answer is abandoned after this. */
   cliRequestTimeoutMs: 30_000,
-  /** Metadata entries the local engine keeps in memory after reading them (its SQLite file is exclusive to the process). */
-  metaReadCacheEntriesMax: 16_384,
   /** PutRecords bodies at least this large are decoded on a worker thread when one is free. */
   decodeOffloadBytesMin: 64 * 1024,
   /** Codec worker threads (server/codec-pool.ts), at most. */

@@ -5,11 +5,16 @@ import { createHash } from 'node:crypto';
 import { describe, test } from 'node:test';
 import {
   type AppendRecord,
+  type KvEntry,
   LogNotFoundError,
+  LogSealedError,
+  type MetaStore,
   RevisionConflictError,
   type StorageEngine,
   type StoredRecord,
 } from './engine.js';
+import { storageLimits } from './limits.js';
+import { metaEntries } from './meta-pages.js';
 
 export interface ConformanceTarget {
   /** True when records and metadata survive close and reopen. */
@@ -63,6 +68,8 @@ export function describeStorageConformance(name: string, makeTarget: () => Promi
     describeRetention(run);
     describeConcurrency(run);
     describeMeta(run);
+    describeMetaPaging(run);
+    describeSeal(run, makeTarget);
     describeDurability(run, makeTarget);
   });
 }
@@ -502,14 +509,344 @@ function describeMeta(run: Run): void {
         const { meta } = engine;
         const keys = ['b', 'a/2', 'a/10', 'a/1', 'a\u{10000}', 'a\uffff', 'a', 'ab', 'a0', '\u{10ffff}'];
         for (const k of keys) await meta.put(k, `v:${k}`);
-        const list = async (prefix: string): Promise<string[]> => (await meta.list(prefix)).map((e) => e.key);
+        const list = async (prefix: string): Promise<string[]> =>
+          (await listAll(meta, prefix)).map((e) => e.key);
         assert.deepEqual(await list('a/'), ['a/1', 'a/10', 'a/2']);
         assert.deepEqual(await list('a'), ['a', 'a/1', 'a/10', 'a/2', 'a0', 'ab', 'a\uffff', 'a\u{10000}']);
         assert.deepEqual(await list(''), [...(await list('a')), 'b', '\u{10ffff}']);
         assert.deepEqual(await list('c'), []);
-        const [entry] = await meta.list('a/1');
+        const [entry] = (await meta.list('a/1', { limit: 10 })).entries;
         assert.deepEqual(entry, await meta.get('a/1'));
       }));
+  });
+}
+
+async function listAll(meta: MetaStore, prefix: string, limit?: number): Promise<KvEntry[]> {
+  const all: KvEntry[] = [];
+  for await (const entry of metaEntries(meta, prefix, limit === undefined ? {} : { limit })) all.push(entry);
+  return all;
+}
+
+/** Pages of `prefix` with page size `limit`, as key lists; checks every page's shape on the way. */
+async function pagesOf(meta: MetaStore, prefix: string, limit: number, after?: string): Promise<string[][]> {
+  const pages: string[][] = [];
+  let cursor = after;
+  for (let i = 0; i < 100_000; i++) {
+    const page = await meta.list(prefix, cursor === undefined ? { limit } : { after: cursor, limit });
+    const keys = page.entries.map((e) => e.key);
+    assert.ok(keys.length <= limit, `page of ${keys.length} over limit ${limit}`);
+    if (page.next !== undefined) {
+      assert.equal(keys.length, limit, 'a page with a cursor is full');
+      assert.equal(page.next, keys.at(-1), 'the cursor is the last key of the page');
+    }
+    pages.push(keys);
+    if (page.next === undefined) return pages;
+    cursor = page.next;
+  }
+  throw new Error('paging did not end');
+}
+
+function describeMetaPaging(run: Run): void {
+  describe('meta paging', () => {
+    test('paging through many keys returns each once, in order, with a cursor only when more remain', () =>
+      run(async ({ engine }) => {
+        const { meta } = engine;
+        const keys = Array.from({ length: 2_345 }, (_, i) => `p/${String(i).padStart(5, '0')}`);
+        // Written out of order; neighbours under other prefixes must stay out of the pages.
+        for (let i = 0; i < keys.length; i++) await meta.put(keys[(i * 7919) % keys.length]!, `v${i}`);
+        await meta.put('p', 'the prefix itself, without its slash');
+        await meta.put('p0', 'after the range');
+        await meta.put('o/9', 'before the range');
+        for (const limit of [1, 7, 1000, storageLimits.metaListPageEntriesMax]) {
+          const pages = await pagesOf(meta, 'p/', limit);
+          assert.deepEqual(pages.flat(), keys, `limit ${limit}`);
+          assert.equal(pages.length, Math.ceil(keys.length / limit), `pages at limit ${limit}`);
+        }
+        const all = await listAll(meta, 'p/');
+        assert.deepEqual(
+          all.map((e) => e.key),
+          keys,
+        );
+        for (const e of all.slice(0, 50)) assert.deepEqual(e, await meta.get(e.key));
+      }));
+
+    test('a page that ends exactly at the last key has no cursor', () =>
+      run(async ({ engine }) => {
+        const { meta } = engine;
+        for (const k of ['x/1', 'x/2', 'x/3', 'y']) await meta.put(k, k);
+        const full = await meta.list('x/', { limit: 3 });
+        assert.deepEqual(
+          full.entries.map((e) => e.key),
+          ['x/1', 'x/2', 'x/3'],
+        );
+        assert.equal(full.next, undefined);
+        const two = await meta.list('x/', { limit: 2 });
+        assert.equal(two.next, 'x/2');
+        const rest = await meta.list('x/', { after: 'x/2', limit: 2 });
+        assert.deepEqual(
+          rest.entries.map((e) => e.key),
+          ['x/3'],
+        );
+        assert.equal(rest.next, undefined);
+        assert.deepEqual(await meta.list('nothing/', { limit: 5 }), { entries: [] });
+      }));
+
+    test('after: strictly after, any string, before or beyond the prefix', () =>
+      run(async ({ engine }) => {
+        const { meta } = engine;
+        for (const k of ['a', 'b/1', 'b/3', 'b/5', 'c']) await meta.put(k, k);
+        const keys = async (after: string | undefined): Promise<string[]> =>
+          (await meta.list('b/', after === undefined ? { limit: 10 } : { after, limit: 10 })).entries.map(
+            (e) => e.key,
+          );
+        assert.deepEqual(await keys(undefined), ['b/1', 'b/3', 'b/5']);
+        assert.deepEqual(await keys('b/1'), ['b/3', 'b/5'], 'the cursor key itself is excluded');
+        assert.deepEqual(await keys('b/2'), ['b/3', 'b/5'], 'a cursor need not exist');
+        assert.deepEqual(await keys('b/5'), []);
+        assert.deepEqual(await keys('a'), ['b/1', 'b/3', 'b/5'], 'a cursor before the prefix starts at it');
+        assert.deepEqual(await keys(''), ['b/1', 'b/3', 'b/5']);
+        assert.deepEqual(
+          await keys('b/'),
+          ['b/1', 'b/3', 'b/5'],
+          'the prefix as cursor excludes only itself',
+        );
+        assert.deepEqual(await keys('c'), [], 'a cursor beyond the prefix ends it');
+        assert.deepEqual(await keys('\u{10ffff}'), []);
+      }));
+
+    test('empty prefix pages over every key', () =>
+      run(async ({ engine }) => {
+        const { meta } = engine;
+        const keys = ['', ' ', '!', 'a', 'a/b', 'z', '~', '\u00e9', '\uffff', '\u{10000}', '\u{10ffff}'];
+        for (const k of [...keys].reverse()) await meta.put(k, `v:${k}`);
+        assert.deepEqual((await pagesOf(meta, '', 3)).flat(), keys);
+        assert.deepEqual(
+          (await listAll(meta, '')).map((e) => e.key),
+          keys,
+        );
+      }));
+
+    test('limit must be an integer from 1 to metaListPageEntriesMax', () =>
+      run(async ({ engine }) => {
+        const { meta } = engine;
+        await meta.put('k/1', '1');
+        for (const limit of [0, -1, 1.5, Number.NaN, storageLimits.metaListPageEntriesMax + 1, Infinity]) {
+          await assert.rejects(meta.list('k/', { limit }), RangeError, `limit ${limit}`);
+        }
+        assert.equal((await meta.list('k/', { limit: 1 })).entries.length, 1);
+        assert.equal(
+          (await meta.list('k/', { limit: storageLimits.metaListPageEntriesMax })).entries.length,
+          1,
+        );
+      }));
+
+    test('keys with special characters: LIKE wildcards, quotes, escapes, astral code points', () =>
+      run(async ({ engine }) => {
+        const { meta } = engine;
+        const keys = [
+          'a%/1',
+          'a%/2',
+          'a_/1',
+          'ab/1',
+          'a\\/1',
+          "a'/1",
+          'a"/1',
+          'a[/1',
+          'a*/1',
+          'a\u{1f511}/1',
+          'a\u{1f511}/2',
+          'a\u{1f512}/1',
+          'a\uffff/1',
+          'a\u{10ffff}',
+          'a\u{10ffff}\u{10ffff}',
+          'b',
+        ];
+        for (const k of keys) await meta.put(k, `v:${k}`);
+        const list = async (prefix: string, limit = 2): Promise<string[]> =>
+          (await pagesOf(meta, prefix, limit)).flat();
+        assert.deepEqual(await list('a%/'), ['a%/1', 'a%/2'], '% is no wildcard');
+        assert.deepEqual(await list('a_/'), ['a_/1'], '_ is no wildcard');
+        assert.deepEqual(await list('a\\/'), ['a\\/1']);
+        assert.deepEqual(await list("a'/"), ["a'/1"]);
+        assert.deepEqual(await list('a\u{1f511}/'), ['a\u{1f511}/1', 'a\u{1f511}/2']);
+        assert.deepEqual(await list('a\u{1f511}'), ['a\u{1f511}/1', 'a\u{1f511}/2']);
+        assert.deepEqual(
+          await list('a\u{10ffff}'),
+          ['a\u{10ffff}', 'a\u{10ffff}\u{10ffff}'],
+          'no upper bound',
+        );
+        const all = await list('a', 3);
+        assert.equal(all.length, keys.length - 1);
+        assert.deepEqual(all, [...all].sort(codePointOrder));
+        // Astral characters sort after U+FFFF (code point order), not before it (UTF-16 order).
+        assert.ok(all.indexOf('a\uffff/1') < all.indexOf('a\u{1f511}/1'));
+      }));
+
+    test('paging goes on correctly while keys are written and deleted', () =>
+      run(async ({ engine }) => {
+        const { meta } = engine;
+        for (let i = 0; i < 20; i++) await meta.put(`q/${String(i).padStart(2, '0')}`, String(i));
+        const first = await meta.list('q/', { limit: 5 });
+        assert.equal(first.next, 'q/04');
+        await meta.delete('q/04');
+        await meta.delete('q/05');
+        await meta.put('q/04x', 'new, after the cursor');
+        await meta.put('q/03x', 'new, before the cursor');
+        const rest = (await pagesOf(meta, 'q/', 5, first.next)).flat();
+        assert.deepEqual(rest, [
+          'q/04x',
+          ...Array.from({ length: 14 }, (_, i) => `q/${String(i + 6).padStart(2, '0')}`),
+        ]);
+      }));
+  });
+}
+
+function codePointOrder(a: string, b: string): number {
+  const x = Array.from(a, (c) => c.codePointAt(0)!);
+  const y = Array.from(b, (c) => c.codePointAt(0)!);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return x.length - y.length;
+}
+
+function describeSeal(run: Run, makeTarget: () => Promise<ConformanceTarget>): void {
+  describe('seal', () => {
+    test('seal returns the end offset; later appends reject with LogSealedError; reads keep working', () =>
+      run(async ({ engine, clock }) => {
+        await engine.logs.create('s/0');
+        await engine.logs.create('s/1');
+        const sent = records(7, 40);
+        await engine.logs.append('s/0', sent.slice(0, 3));
+        await engine.logs.append('s/0', sent.slice(3));
+        assert.equal(await engine.logs.seal('s/0'), 7);
+        await assert.rejects(engine.logs.append('s/0', records(1, 1)), LogSealedError);
+        assert.deepEqual(await engine.logs.bounds('s/0'), { startOffset: 0, endOffset: 7 });
+        assertSame(await readAll(engine, 's/0'), sent, 0);
+        assert.equal(await engine.logs.offsetForTimestamp('s/0', startMs), 0);
+        assert.equal(engine.logs.settled('s/0'), undefined);
+        // Other logs are not affected.
+        assert.equal((await engine.logs.append('s/1', records(2, 1))).firstOffset, 0);
+        // Retention still trims a sealed log, and it stays sealed.
+        clock.ms += 60_000;
+        await engine.logs.trimBefore('s/0', clock.ms);
+        assert.equal((await engine.logs.bounds('s/0')).endOffset, 7);
+        await assert.rejects(engine.logs.append('s/0', records(1, 1)), LogSealedError);
+      }));
+
+    test('sealing twice (also concurrently) resolves the same end offset', () =>
+      run(async ({ engine }) => {
+        await engine.logs.create('s/0');
+        await engine.logs.append('s/0', records(4, 10));
+        const [a, b] = await Promise.all([engine.logs.seal('s/0'), engine.logs.seal('s/0')]);
+        assert.equal(a, 4);
+        assert.equal(b, 4);
+        assert.equal(await engine.logs.seal('s/0'), 4);
+        await engine.logs.create('s/0');
+        assert.equal(await engine.logs.seal('s/0'), 4, 'create of an existing log does not unseal it');
+      }));
+
+    test('an empty log can be sealed; a missing one cannot', () =>
+      run(async ({ engine }) => {
+        await engine.logs.create('s/0');
+        assert.equal(await engine.logs.seal('s/0'), 0);
+        await assert.rejects(engine.logs.append('s/0', records(1, 1)), LogSealedError);
+        await assert.rejects(engine.logs.seal('s/missing'), LogNotFoundError);
+      }));
+
+    test('appends racing a seal commit below its end offset or reject, never after it', () =>
+      run(async ({ engine }) => {
+        for (let round = 0; round < 6; round++) {
+          const id = `race/${round}`;
+          await engine.logs.create(id);
+          const before = Array.from({ length: 20 }, (_, i) =>
+            engine.logs.append(id, records((i % 3) + 1, 50, i)),
+          );
+          const seal = engine.logs.seal(id);
+          const after = Array.from({ length: 20 }, (_, i) => engine.logs.append(id, records(2, 50, 100 + i)));
+          const decided = Promise.allSettled([...before, ...after]);
+          const end = await seal;
+          const outcomes = await decided;
+          let committed = 0;
+          for (const [i, o] of outcomes.entries()) {
+            if (o.status === 'fulfilled') {
+              const size = i < 20 ? (i % 3) + 1 : 2;
+              assert.ok(o.value.firstOffset + size <= end, `append ${i} committed at or past the seal`);
+              committed += size;
+            } else {
+              assert.ok(o.reason instanceof LogSealedError, `append ${i} failed with ${o.reason}`);
+            }
+          }
+          for (const o of outcomes.slice(20))
+            assert.equal(o.status, 'rejected', 'an append after seal() committed');
+          assert.equal(committed, end, 'offsets below the end are exactly the committed appends');
+          assert.deepEqual(await engine.logs.bounds(id), { startOffset: 0, endOffset: end });
+          assert.equal((await readAll(engine, id)).length, end);
+          assert.equal(await engine.logs.seal(id), end);
+        }
+      }));
+
+    test('appends in flight when seal is called: every one is decided before the seal resolves', () =>
+      run(async ({ engine }) => {
+        await engine.logs.create('s/0');
+        const big = Array.from({ length: 8 }, (_, i) => engine.logs.append('s/0', records(50, 2000, i)));
+        const settledFirst: boolean[] = [];
+        for (const p of big)
+          void p.then(
+            () => settledFirst.push(true),
+            () => settledFirst.push(true),
+          );
+        const end = await engine.logs.seal('s/0');
+        await new Promise((r) => setImmediate(r));
+        assert.equal(settledFirst.length, big.length);
+        const results = await Promise.allSettled(big);
+        const ok = results.filter((r) => r.status === 'fulfilled').length;
+        assert.equal(end, ok * 50);
+      }));
+
+    test('drop removes a sealed log; created again, it is open', () =>
+      run(async ({ engine }) => {
+        await engine.logs.create('s/0');
+        await engine.logs.append('s/0', records(2, 5));
+        await engine.logs.seal('s/0');
+        await engine.logs.drop('s/0');
+        await assert.rejects(engine.logs.seal('s/0'), LogNotFoundError);
+        await engine.logs.create('s/0');
+        assert.equal((await engine.logs.append('s/0', records(1, 5))).firstOffset, 0);
+      }));
+
+    test('a sealed log stays sealed across reopen, with the same end offset', async (t) => {
+      const probe = await makeTarget();
+      await probe.cleanup();
+      if (!probe.durable) {
+        t.skip('backend is not durable');
+        return;
+      }
+      await run(async (f) => {
+        const before = f.engine;
+        await before.logs.create('s/0');
+        await before.logs.create('s/1');
+        const sent: AppendRecord[] = [];
+        for (let i = 0; i < 12; i++) {
+          const batch = records((i % 4) + 1, 300, i);
+          sent.push(...batch);
+          await before.logs.append('s/0', batch);
+        }
+        await before.logs.append('s/1', records(3, 10));
+        const end = await before.logs.seal('s/0');
+        assert.equal(end, sent.length);
+        const after = await f.reopen();
+        await assert.rejects(after.logs.append('s/0', records(1, 1)), LogSealedError);
+        assert.equal(await after.logs.seal('s/0'), end);
+        assert.deepEqual(await after.logs.bounds('s/0'), { startOffset: 0, endOffset: end });
+        assertSame(await readAll(after, 's/0'), sent, 0);
+        assert.equal(
+          (await after.logs.append('s/1', records(1, 1))).firstOffset,
+          3,
+          'unsealed log stays open',
+        );
+        const again = await f.reopen();
+        await assert.rejects(again.logs.append('s/0', records(1, 1)), LogSealedError);
+      });
+    });
   });
 }
 

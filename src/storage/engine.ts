@@ -77,6 +77,15 @@ export interface LogStore {
    * reader at the end of a log include records whose commit is already under way.
    */
   settled(logId: string): Promise<void> | undefined;
+  /**
+   * Seals the log: it accepts no more appends, ever (also after a restart). Resolves to the final
+   * end offset. Appends queued before the seal either commit below that offset or reject; appends
+   * after it reject with LogSealedError; none ever commits at or past it. Sealing again is a no-op
+   * that resolves to the same end offset. `read`, `bounds`, `offsetForTimestamp`, `trimBefore`
+   * and `drop` keep working on a sealed log. (A clustered backend seals its stream in the cluster,
+   * so appends from every gateway are decided by the same seal.)
+   */
+  seal(logId: string): Promise<number>;
   /** Calls `listener` after records are appended (committed) to `logId`. Returns an unsubscribe. */
   onAppend(logId: string, listener: (endOffset: number) => void): () => void;
 }
@@ -92,6 +101,14 @@ export class RevisionConflictError extends Error {
   constructor(key: string) {
     super(`revision conflict on ${key}`);
     this.name = 'RevisionConflictError';
+  }
+}
+
+/** Thrown by `append` on a log that was sealed (see `LogStore.seal`), also when the seal came first in a race. */
+export class LogSealedError extends Error {
+  constructor(logId: string) {
+    super(`log sealed: ${logId}`);
+    this.name = 'LogSealedError';
   }
 }
 
@@ -112,8 +129,29 @@ export interface MetaStore {
    */
   put(key: string, value: string, expectedRevision?: number | null): Promise<number>;
   delete(key: string, expectedRevision?: number): Promise<void>;
-  /** Entries whose key starts with `prefix`, in key order. */
-  list(prefix: string): Promise<KvEntry[]>;
+  /**
+   * One page of the entries whose key starts with `prefix`, in key order (Unicode code point
+   * order): those with a key strictly after `options.after` (any string; usually the `next` of the
+   * previous page), at most `options.limit` of them. `limit` must be an integer from 1 to
+   * `storageLimits.metaListPageEntriesMax` (else RangeError). The page carries `next` exactly when
+   * more entries remain under the prefix; pass it as `after` to continue. A cursor is a key, so
+   * paging goes on correctly while entries are written or deleted (each page is read at its own
+   * moment, not from one snapshot).
+   */
+  list(prefix: string, options: ListOptions): Promise<ListPage>;
+}
+
+export interface ListOptions {
+  /** Only keys strictly after this one (in key order). */
+  readonly after?: string;
+  /** Entries in the page, at most (1 .. storageLimits.metaListPageEntriesMax). */
+  readonly limit: number;
+}
+
+export interface ListPage {
+  readonly entries: KvEntry[];
+  /** Present when more entries remain under the prefix: the `after` of the next page. */
+  readonly next?: string;
 }
 
 export interface StorageEngine {

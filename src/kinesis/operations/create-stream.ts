@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { openShardCount } from '../domain/limits-math.js';
 import { initialShards, type StreamMeta, type StreamMode, StreamStatus } from '../domain/stream-model.js';
 import { mergeTags } from '../domain/tag-rules.js';
 import { InvalidArgumentException, LimitExceededException } from '../errors.js';
@@ -18,9 +17,9 @@ export const createStream: Handler<'CreateStream'> = async (services, input, ctx
     throw new InvalidArgumentException('ShardCount cannot be specified for streams in ON_DEMAND mode.');
   const shardCount: number = input.ShardCount ?? limits.onDemandInitialShardCount;
 
-  const all = await streams.all(ctx.nowMs);
-  const mine = all.filter((s) => s.account === ctx.account && s.region === ctx.region);
-  const current = openShardCount(mine);
+  // Counted over the account's streams one page of metadata at a time (docs/storage.md).
+  const counts = await streams.accountCounts(ctx.account, ctx.region, ctx.nowMs);
+  const current = counts.openShards;
   if (current + shardCount > config.shardLimit)
     throw new LimitExceededException(
       `This request would exceed the shard limit for the account ${ctx.account} in ${ctx.region}. ` +
@@ -29,12 +28,12 @@ export const createStream: Handler<'CreateStream'> = async (services, input, ctx
         'Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) ' +
         'for current limits and how to request higher limits.',
     );
-  if (mode === 'ON_DEMAND' && mine.filter((s) => s.mode === 'ON_DEMAND').length >= config.onDemandStreamLimit)
+  if (mode === 'ON_DEMAND' && counts.onDemandStreams >= config.onDemandStreamLimit)
     throw new LimitExceededException(
       `This request would exceed the on-demand stream count limit for the account ${ctx.account} in ${ctx.region}. ` +
         `Limit: ${config.onDemandStreamLimit}.`,
     );
-  if (mine.filter((s) => s.status === StreamStatus.CREATING).length >= limits.streamsCreatingMax)
+  if (counts.creatingStreams >= limits.streamsCreatingMax)
     throw new LimitExceededException(
       `Account ${ctx.account} has reached the limit of ${limits.streamsCreatingMax} streams in CREATING state.`,
     );

@@ -17,10 +17,8 @@ export const listStreams: Handler<'ListStreams'> = async ({ streams }, input, ct
     if (token === undefined) throw new InvalidArgumentException('Invalid NextToken.');
     after = token.after;
   }
-  const all = await streams.list(ctx.account, ctx.region, ctx.nowMs);
-  const rest = after === undefined ? all : all.filter((s) => s.name > after);
-  const page = rest.slice(0, limit);
-  const more = rest.length > page.length;
+  // One page of metadata: the names after `after` (stream names are ASCII, so key order is name order).
+  const { streams: page, more } = await streams.page(ctx.account, ctx.region, ctx.nowMs, after, limit);
   const last = page[page.length - 1];
   return {
     StreamNames: page.map((s) => s.name),

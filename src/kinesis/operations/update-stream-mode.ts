@@ -29,8 +29,8 @@ export const updateStreamMode: Handler<'UpdateStreamMode'> = async (
   const warm = input.WarmThroughputMiBps;
   if (warm !== undefined) await checkWarmThroughput(engine, current.account, current.region, target, warm);
   if (target === 'ON_DEMAND') {
-    const mine = await streams.list(current.account, current.region, ctx.nowMs);
-    if (mine.filter((s) => s.mode === 'ON_DEMAND').length >= config.onDemandStreamLimit)
+    const counts = await streams.accountCounts(current.account, current.region, ctx.nowMs);
+    if (counts.onDemandStreams >= config.onDemandStreamLimit)
       throw new LimitExceededException(
         `This request would exceed the on-demand stream count limit for the account ${current.account} in ` +
           `${current.region}. Limit: ${config.onDemandStreamLimit}.`,

@@ -5,7 +5,6 @@
 // race-free close as SplitShard. See docs/throughput.md for the policy and its limits.
 
 import { slotKey } from '../../core/slots.js';
-import { openShardCount } from '../domain/limits-math.js';
 import { canSplitAt, midpointOf, planOf } from '../domain/resharding.js';
 import { isOpen, shardIdOf, streamArn } from '../domain/stream-model.js';
 import { limits } from '../limits.js';
@@ -76,8 +75,8 @@ async function scaleUp(
   if (nowMs - (state.lastMs.get(meta.uid) ?? 0) < limits.onDemandScaleCooldownMs) return;
   state.busy.add(meta.uid);
   try {
-    const mine = await services.streams.list(meta.account, meta.region, nowMs);
-    if (openShardCount(mine) + 1 > services.config.shardLimit) return;
+    const { openShards } = await services.streams.accountCounts(meta.account, meta.region, nowMs);
+    if (openShards + 1 > services.config.shardLimit) return;
     const ctx: OpContext = {
       account: meta.account,
       region: meta.region,

@@ -74,7 +74,7 @@ export function startRetentionSweeper(services: Services, opts: SweeperOptions =
     const logs: { logId: string; cutoffMs: number }[] = [];
     const drops: string[] = [];
     const expiredLogs = new Set<string>();
-    for (let meta of await services.streams.all(now)) {
+    for await (let meta of services.streams.everyStream(now)) {
       const cutoffMs = retentionCutoffMs(services, meta, now);
       if (meta.shards.some((s) => s.expired !== true && isExpiredShard(s, cutoffMs)))
         meta = (await markExpired(services, meta, now, cutoffMs)) ?? meta;

@@ -6,13 +6,15 @@
 //   1. closeWhile() marks the parents' gates CLOSING: new appends in this process wait instead of
 //      starting, then re-read the stream and re-route (to the children once the close commits);
 //   2. it waits until appends already started on those shards have resolved (drained);
-//   3. the caller reads each parent log's end offset and writes it as closedEndOffset with a
+//   3. the caller seals each parent log (LogStore.seal: no append commits after it, from any
+//      process) and writes the final end offset it returns as closedEndOffset with a
 //      compare-and-set on the stream entry;
-//   4. committed → SEALED (a writer still holding an older routing view sees SEALED and re-routes);
-//      not committed → OPEN again, and the caller retries from the new metadata.
-// So every record acknowledged on a parent lies below its closedEndOffset, and no append reaches a
-// parent after its close was recorded. Appends from *other* processes are not covered: a clustered
-// backend needs a log-level seal (see docs/resharding.md).
+//   4. sealed → SEALED (a writer still holding an older routing view sees SEALED and re-routes),
+//      also when the compare-and-set lost and the caller commits again (sealing is idempotent);
+//      a failure before the seal → OPEN again.
+// So every record acknowledged on a parent lies below its closedEndOffset: the log's seal decides
+// the race, and the gate only makes this process's own writers wait and re-route instead of
+// meeting LogSealedError (see docs/resharding.md).
 
 import type { Config } from '../../core/config.js';
 import { TokenBucket } from '../domain/token-bucket.js';

@@ -1,6 +1,5 @@
 // Checks shared by SplitShard, MergeShards and UpdateShardCount, with AWS's wording.
 
-import { openShardCount } from '../domain/limits-math.js';
 import { isOpen, type ShardMeta, type StreamMeta, shardIdOf } from '../domain/stream-model.js';
 import {
   LimitExceededException,
@@ -52,7 +51,7 @@ export async function accountOpenShards(
   ctx: OpContext,
 ): Promise<number> {
   const a = services.streams.address(input, ctx);
-  return openShardCount(await services.streams.list(a.account, a.region, ctx.nowMs));
+  return (await services.streams.accountCounts(a.account, a.region, ctx.nowMs)).openShards;
 }
 
 /** CreateStream's and SplitShard's account shard-limit error. */

@@ -2,6 +2,7 @@
 // `consumer/<streamUid>/<consumerName>` in the MetaStore (see consumer-store.ts).
 
 import type { StorageEngine } from '../../storage/engine.js';
+import { metaEntries } from '../../storage/meta-pages.js';
 import type { StreamMeta } from '../domain/stream-model.js';
 import { listConsumers } from './consumer-store.js';
 
@@ -18,5 +19,7 @@ export async function consumerCount(
 
 /** Removes every consumer record of a stream (DeleteStream with EnforceConsumerDeletion). */
 export async function dropConsumers(engine: StorageEngine, meta: StreamMeta): Promise<void> {
-  for (const entry of await engine.meta.list(consumerPrefixOf(meta))) await engine.meta.delete(entry.key);
+  // Deleting behind the cursor is safe: the next page starts after the last key seen.
+  for await (const entry of metaEntries(engine.meta, consumerPrefixOf(meta)))
+    await engine.meta.delete(entry.key);
 }

@@ -4,6 +4,7 @@
 // CREATING/DELETING time has passed is settled (or removed) by whoever reads it next.
 
 import { RevisionConflictError, type StorageEngine } from '../../storage/engine.js';
+import { metaEntries } from '../../storage/meta-pages.js';
 import { partitionOf, type StreamMeta, StreamStatus } from '../domain/stream-model.js';
 import {
   InvalidArgumentException,
@@ -131,7 +132,8 @@ export async function listConsumers(
   nowMs: number,
 ): Promise<ConsumerMeta[]> {
   const out: ConsumerMeta[] = [];
-  for (const entry of await engine.meta.list(`consumer/${stream.uid}/`)) {
+  // Bounded: a stream has at most consumersPerStreamAdvantageMax consumers.
+  for await (const entry of metaEntries(engine.meta, `consumer/${stream.uid}/`)) {
     const loaded = await load(engine, entry.key, nowMs);
     if (loaded) out.push(loaded.meta);
   }

@@ -2,6 +2,9 @@
 // the middle of CREATING/DELETING still completes), and compare-and-set updates.
 
 import { RevisionConflictError, type StorageEngine } from '../../storage/engine.js';
+import { storageLimits } from '../../storage/limits.js';
+import { metaEntries } from '../../storage/meta-pages.js';
+import { openShardCount } from '../domain/limits-math.js';
 import { commitPlan, type ReshardPlan } from '../domain/resharding.js';
 import {
   isOpen,
@@ -71,9 +74,10 @@ export class StreamStore {
 
   /**
    * Commits a pending resharding once the stream's UPDATING period is over: the parents' gates
-   * close and drain, their log end offsets become closedEndOffset, the children's logs are
-   * created, and the stream entry is written with compare-and-set (see shard-runtime.ts).
-   * Resolves to undefined when the entry changed meanwhile (the caller re-reads).
+   * close and drain, the parents' logs are sealed and their final end offsets become
+   * closedEndOffset, the children's logs are created, and the stream entry is written with
+   * compare-and-set (see shard-runtime.ts). Resolves to undefined when the entry changed meanwhile
+   * (the caller re-reads and commits again: sealing is idempotent, so the offsets stay the same).
    */
   async #completeReshard(
     key: string,
@@ -91,9 +95,16 @@ export class StreamStore {
     const work = this.runtimes.closeWhile(
       plan.closes.map((i) => logIdOf(meta, i)),
       async (): Promise<{ committed: boolean; value: Cached | undefined }> => {
+        // The seal decides the race with appends from any process: none commits past this end.
+        // A pending plan is never withdrawn (only the stream's deletion ends it), so sealing before
+        // the metadata commit is safe: a retry seals again and gets the same offsets.
         const ends = new Map<number, number>();
-        for (const i of plan.closes) ends.set(i, (await logs.bounds(logIdOf(meta, i))).endOffset);
-        for (const s of plan.created) await logs.create(logIdOf(meta, s.index));
+        for (const i of plan.closes) ends.set(i, await logs.seal(logIdOf(meta, i)));
+        for (const s of plan.created) {
+          await logs.create(logIdOf(meta, s.index));
+          // Intermediate shards of an UpdateShardCount are created closed: their logs never take a record.
+          if (!isOpen(s)) await logs.seal(logIdOf(meta, s.index));
+        }
         const { reshard: _done, ...rest } = meta;
         const next = settle({
           ...rest,
@@ -105,11 +116,11 @@ export class StreamStore {
           return { committed: true, value: { meta: next, revision: rev } };
         } catch (err) {
           if (!(err instanceof RevisionConflictError)) throw err;
-          // Another process may have committed the same close: then the gates stay sealed.
-          const now = await this.#engine.meta.get(key);
-          const current = now ? (JSON.parse(now.value) as StreamMeta) : undefined;
-          const closed = current?.shards.some((s) => plan.closes.includes(s.index) && !isOpen(s)) ?? true;
-          return { committed: closed, value: undefined };
+          // Another process may have committed the same close, or changed the entry otherwise (the
+          // caller re-reads and commits again). Either way the parents' logs are sealed, so their
+          // gates stay SEALED: this process's writers re-read the stream and re-route instead of
+          // meeting LogSealedError.
+          return { committed: true, value: undefined };
         }
       },
     );
@@ -250,28 +261,88 @@ export class StreamStore {
     });
   }
 
-  /** All streams of an account in a region, in name order (lazy transitions applied). */
-  async list(account: string, region: string, nowMs: number): Promise<StreamMeta[]> {
-    const entries = await this.#engine.meta.list(`stream/${account}/${region}/`);
-    const out: StreamMeta[] = [];
-    for (const e of entries) {
-      const loaded = await this.#load(e.key, nowMs);
-      if (loaded) out.push(loaded.meta);
+  /**
+   * One page of an account's streams in a region, in name order (lazy transitions applied): names
+   * strictly after `after`, at most `limit` (at most metaListPageEntriesMax - 1), and whether more
+   * follow. Reads a page of metadata at a time, never every stream.
+   */
+  async page(
+    account: string,
+    region: string,
+    nowMs: number,
+    after: string | undefined,
+    limit: number,
+  ): Promise<{ streams: StreamMeta[]; more: boolean }> {
+    const prefix = streamPrefix(account, region);
+    const streams: StreamMeta[] = [];
+    // One stream more than asked tells whether more follow; entries whose deletion completes on
+    // the way do not count, so the page may take more than one read.
+    const pageSize = Math.min(limit + 1, storageLimits.metaListPageEntriesMax);
+    const from = after === undefined ? undefined : prefix + after;
+    for await (const meta of this.#each(prefix, nowMs, from, pageSize)) {
+      if (streams.length === limit) return { streams, more: true };
+      streams.push(meta);
     }
-    return out;
+    return { streams, more: false };
   }
 
-  /** Every stream in every account and region (for limits and background sweeps). */
-  async all(nowMs: number): Promise<StreamMeta[]> {
-    const entries = await this.#engine.meta.list('stream/');
-    const out: StreamMeta[] = [];
-    for (const e of entries) {
+  /** Every stream of an account in a region, in name order, read one page of metadata at a time. */
+  each(account: string, region: string, nowMs: number): AsyncGenerator<StreamMeta, void, undefined> {
+    return this.#each(streamPrefix(account, region), nowMs);
+  }
+
+  /** Every stream in every account and region, read one page of metadata at a time (background sweeps). */
+  everyStream(nowMs: number): AsyncGenerator<StreamMeta, void, undefined> {
+    return this.#each('stream/', nowMs);
+  }
+
+  async *#each(
+    prefix: string,
+    nowMs: number,
+    after?: string,
+    pageSize?: number,
+  ): AsyncGenerator<StreamMeta, void, undefined> {
+    const options = {
+      ...(after === undefined ? {} : { after }),
+      ...(pageSize === undefined ? {} : { limit: pageSize }),
+    };
+    for await (const e of metaEntries(this.#engine.meta, prefix, options)) {
       const loaded = await this.#load(e.key, nowMs);
-      if (loaded) out.push(loaded.meta);
+      if (loaded) yield loaded.meta;
     }
+  }
+
+  /**
+   * What the account limits count, over an account's streams in a region: open shards, on-demand
+   * streams and streams in CREATING. Reads a page of metadata at a time (docs/storage.md).
+   */
+  async accountCounts(account: string, region: string, nowMs: number): Promise<AccountCounts> {
+    let openShards = 0;
+    let onDemandStreams = 0;
+    let creatingStreams = 0;
+    for await (const meta of this.each(account, region, nowMs)) {
+      openShards += openShardCount([meta]);
+      if (meta.mode === 'ON_DEMAND') onDemandStreams++;
+      if (meta.status === StreamStatus.CREATING) creatingStreams++;
+    }
+    return { openShards, onDemandStreams, creatingStreams };
+  }
+
+  /** Every stream in every account and region, in one array: for tests and tools, not the server. */
+  async all(nowMs: number): Promise<StreamMeta[]> {
+    const out: StreamMeta[] = [];
+    for await (const meta of this.everyStream(nowMs)) out.push(meta);
     return out;
   }
 }
+
+export interface AccountCounts {
+  readonly openShards: number;
+  readonly onDemandStreams: number;
+  readonly creatingStreams: number;
+}
+
+const streamPrefix = (account: string, region: string): string => `stream/${account}/${region}/`;
 
 /** Stream metadata plus changes that take effect when a transitional status ends. */
 export type PendingMeta = StreamMeta & {

@@ -96,6 +96,11 @@ export class LocalLogStore implements LogStore {
     return log === undefined ? Promise.reject(new LogNotFoundError(logId)) : log.append(records);
   }
 
+  seal(logId: string): Promise<number> {
+    const log = this.#logs.get(logId);
+    return log === undefined ? Promise.reject(new LogNotFoundError(logId)) : log.seal();
+  }
+
   settled(logId: string): Promise<void> | undefined {
     return this.#logs.get(logId)?.settled();
   }

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
+import path from 'node:path';
 import {
   type AppendRecord,
   type AppendResult,
   type LogBounds,
   LogNotFoundError,
+  LogSealedError,
   type ReadLimits,
   type ReadResult,
 } from '../engine.js';
@@ -69,6 +71,12 @@ interface WritePlan {
 
 const noop = (): void => undefined;
 
+/**
+ * Present in a sealed log's directory: `{"endOffset":N}`. Written by rename (see replaceFile), so a
+ * crash leaves either no marker or a whole one; a leftover `sealed.tmp` is removed at open.
+ */
+export const sealMarkerName = 'sealed';
+
 interface PendingAppend {
   readonly batch: EncodedBatch;
   readonly bytes: number;
@@ -121,6 +129,10 @@ export class LocalLog {
   /** Error of a failed commit, until the file is cut back to the visible end. */
   #poisoned: unknown;
   #state: LogState = 'open';
+  /** Set once `seal` was called (or the marker was found at open): appends are refused from then on. */
+  #sealRequested = false;
+  /** The seal under way or done; undefined before the first `seal` or after a failed one. */
+  #sealing: Promise<number> | undefined;
   #failure: unknown;
   readonly #dirtyFiles = new Set<string>();
   /**
@@ -163,7 +175,28 @@ export class LocalLog {
       log.#lastTimestampMs = await log.#sealedLastTimestamp();
       log.#written = log.#visibleTip();
     }
+    await log.#loadSealMarker();
     return log;
+  }
+
+  async #loadSealMarker(): Promise<void> {
+    const marker = await readSmallFile(path.join(this.dir, sealMarkerName));
+    if (marker.length === 0) return;
+    let endOffset = Number.NaN;
+    try {
+      endOffset = Number((JSON.parse(marker.toString('utf8')) as { endOffset?: unknown }).endOffset);
+    } catch {}
+    if (endOffset !== this.#nextOffset) {
+      // Lost records (durability none) or a damaged marker: the log is sealed where it now ends.
+      this.#ctx.report({
+        logId: this.id,
+        file: path.join(this.dir, sealMarkerName),
+        action: 'tail-ignored',
+        reason: `seal marker says end offset ${marker.toString('utf8').slice(0, 64)}, log ends at ${this.#nextOffset}`,
+      });
+    }
+    this.#sealRequested = true;
+    this.#sealing = Promise.resolve(this.#nextOffset);
   }
 
   get startOffset(): number {
@@ -197,6 +230,45 @@ export class LocalLog {
     this.#newestAppend = committed;
     this.#draining ??= this.#drain();
     return committed;
+  }
+
+  /**
+   * See LogStore.seal. Appends are refused from the call on; the ones queued before it are
+   * committed (or fail) first, then the marker file is written, under the lock and after every
+   * write was settled, so the marker's end offset is the visible end and nothing follows it.
+   */
+  seal(): Promise<number> {
+    try {
+      this.#assertReadable();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#sealRequested = true;
+    this.#sealing ??= this.#writeSeal().catch((error: unknown) => {
+      this.#sealing = undefined;
+      throw error;
+    });
+    return this.#sealing;
+  }
+
+  async #writeSeal(): Promise<number> {
+    while (this.#draining !== undefined) await this.#draining;
+    return this.#lock.run(async () => {
+      await this.#settle();
+      this.#assertReadable();
+      // batch: the records below the seal are made durable before the marker that names their end.
+      if (this.#ctx.durability === 'batch')
+        await this.#ctx.handles.with(this.#active.paths.log, (h) => h.datasync());
+      const endOffset = this.#nextOffset;
+      const durable = this.#ctx.durability !== 'none';
+      await replaceFile(
+        path.join(this.dir, sealMarkerName),
+        Buffer.from(JSON.stringify({ endOffset })),
+        durable,
+      );
+      if (durable) await fsyncDir(this.dir);
+      return endOffset;
+    });
   }
 
   /**
@@ -757,6 +829,7 @@ export class LocalLog {
   #assertWritable(): void {
     this.#assertReadable();
     if (this.#state === 'closing') throw new Error('storage engine is closing');
+    if (this.#sealRequested) throw new LogSealedError(this.id);
     if (this.#failure !== undefined) throw this.#failure;
   }
 }

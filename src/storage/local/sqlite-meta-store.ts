@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
-import { limits } from '../../kinesis/limits.js';
-import type { Durability, KvEntry, MetaStore } from '../engine.js';
-import { prefixUpperBound } from '../key-order.js';
+import type { Durability, KvEntry, ListOptions, ListPage, MetaStore } from '../engine.js';
+import { compareKeys, prefixUpperBound } from '../key-order.js';
+import { storageLimits } from '../limits.js';
+import { checkListLimit } from '../meta-pages.js';
 import { checkRevision } from '../revision-check.js';
 
 const synchronousByDurability = { fsync: 'FULL', batch: 'NORMAL', none: 'OFF' } as const satisfies Record<
@@ -35,8 +36,11 @@ export class SqliteMetaStore implements MetaStore {
   readonly #upsert: Database.Statement<[string, string, number]>;
   readonly #delete: Database.Statement<[string]>;
   readonly #bump: Database.Statement<[], { revision: number }>;
-  readonly #listAll: Database.Statement<[string], Row>;
-  readonly #listRange: Database.Statement<[string, string], Row>;
+  /** Pages by lower bound (`>=` from the prefix, `>` after a cursor) and upper bound (or none). */
+  readonly #listFrom: Database.Statement<[string, number], Row>;
+  readonly #listAfter: Database.Statement<[string, number], Row>;
+  readonly #listFromBelow: Database.Statement<[string, string, number], Row>;
+  readonly #listAfterBelow: Database.Statement<[string, string, number], Row>;
   readonly #put: Database.Transaction<
     (key: string, value: string, expected: number | null | undefined) => number
   >;
@@ -48,7 +52,7 @@ export class SqliteMetaStore implements MetaStore {
   constructor(
     file: string,
     durability: Durability,
-    cacheEntriesMax: number = limits.metaReadCacheEntriesMax,
+    cacheEntriesMax: number = storageLimits.metaReadCacheEntriesMax,
   ) {
     this.#cacheMax = cacheEntriesMax;
     const db = new Database(file, { timeout: lockWaitMs });
@@ -70,10 +74,13 @@ export class SqliteMetaStore implements MetaStore {
     );
     this.#delete = db.prepare('DELETE FROM kv WHERE key = ?');
     this.#bump = db.prepare('UPDATE counter SET revision = revision + 1 WHERE id = 1 RETURNING revision');
-    this.#listAll = db.prepare('SELECT key, value, revision FROM kv WHERE key >= ? ORDER BY key');
-    this.#listRange = db.prepare(
-      'SELECT key, value, revision FROM kv WHERE key >= ? AND key < ? ORDER BY key',
-    );
+    // Range conditions on the primary key only: SQLite walks the key's B-tree from the lower bound
+    // and stops at the upper bound or the LIMIT (a "SEARCH ... USING PRIMARY KEY", never a scan).
+    const select = 'SELECT key, value, revision FROM kv WHERE';
+    this.#listFrom = db.prepare(`${select} key >= ? ORDER BY key LIMIT ?`);
+    this.#listAfter = db.prepare(`${select} key > ? ORDER BY key LIMIT ?`);
+    this.#listFromBelow = db.prepare(`${select} key >= ? AND key < ? ORDER BY key LIMIT ?`);
+    this.#listAfterBelow = db.prepare(`${select} key > ? AND key < ? ORDER BY key LIMIT ?`);
     this.#put = db.transaction((key: string, value: string, expected: number | null | undefined) => {
       checkRevision(key, this.#get.get(key), expected);
       const { revision } = this.#bump.get()!;
@@ -122,9 +129,21 @@ export class SqliteMetaStore implements MetaStore {
     this.#cache.set(key, entry);
   }
 
-  async list(prefix: string): Promise<KvEntry[]> {
+  async list(prefix: string, options: ListOptions): Promise<ListPage> {
+    checkListLimit(options.limit);
     const upper = prefixUpperBound(prefix);
-    return upper === undefined ? this.#listAll.all(prefix) : this.#listRange.all(prefix, upper);
+    const { after } = options;
+    const fromCursor = after !== undefined && compareKeys(after, prefix) >= 0;
+    const lower = fromCursor ? after : prefix;
+    // One row more than asked tells whether another page follows.
+    const n = options.limit + 1;
+    const rows =
+      upper === undefined
+        ? (fromCursor ? this.#listAfter : this.#listFrom).all(lower, n)
+        : (fromCursor ? this.#listAfterBelow : this.#listFromBelow).all(lower, upper, n);
+    if (rows.length <= options.limit) return { entries: rows };
+    rows.length = options.limit;
+    return { entries: rows, next: rows.at(-1)!.key };
   }
 
   close(): void {

@@ -6,6 +6,7 @@ import {
   type AppendResult,
   type LogBounds,
   LogNotFoundError,
+  LogSealedError,
   type LogStore,
   type ReadLimits,
   type ReadResult,
@@ -21,6 +22,8 @@ interface MemoryLog {
   chain: Promise<unknown>;
   /** Appends not yet committed or failed. */
   pending: number;
+  /** Set by the first `seal`: resolves to the final end offset once the appends before it are done. */
+  sealed: Promise<number> | undefined;
 }
 
 /** LogStore in arrays, with fault injection. Each append is its own "segment" for retention. */
@@ -48,6 +51,7 @@ export class MemoryLogStore implements LogStore {
       lastTimestampMs: undefined,
       chain: Promise.resolve(),
       pending: 0,
+      sealed: undefined,
     });
   }
 
@@ -59,6 +63,7 @@ export class MemoryLogStore implements LogStore {
     assert.ok(records.length > 0, 'append needs at least one record');
     const log = this.#logs.get(logId);
     if (log === undefined) return Promise.reject(new LogNotFoundError(logId));
+    if (log.sealed !== undefined) return Promise.reject(new LogSealedError(logId));
     const fault = this.#failNextAppend;
     this.#failNextAppend = undefined;
     const copies = records.map((r) => ({ partitionKey: r.partitionKey, data: Uint8Array.from(r.data) }));
@@ -75,6 +80,17 @@ export class MemoryLogStore implements LogStore {
       () => void log.pending--,
     );
     return result;
+  }
+
+  seal(logId: string): Promise<number> {
+    const log = this.#logs.get(logId);
+    if (log === undefined) return Promise.reject(new LogNotFoundError(logId));
+    // Appends run one after the other on the chain: the seal takes effect after those queued so far.
+    log.sealed ??= log.chain.then(() => {
+      if (this.#logs.get(logId) !== log) throw new LogNotFoundError(logId);
+      return log.startOffset + log.records.length;
+    });
+    return log.sealed;
   }
 
   settled(logId: string): Promise<void> | undefined {
