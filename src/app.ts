@@ -2,6 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import type net from 'node:net';
+import { FaultInjector } from './aws/faults.js';
 import { createListener, type ListenerOptions } from './aws/listener.js';
 import { type CallContext, createRequestHandler, type Dispatcher } from './aws/pipeline.js';
 import { applyBootstrap, type BootstrapReport, loadBootstrapFile } from './bootstrap.js';
@@ -10,10 +11,12 @@ import type { Config } from './core/config.js';
 import { ControlPlaneRates } from './kinesis/domain/control-plane-rates.js';
 import { LimitExceededException } from './kinesis/errors.js';
 import { fanoutHubOf } from './kinesis/fanout/fanout-hub.js';
+import { kinesisFaultService } from './kinesis/faults.js';
 import { limits } from './kinesis/limits.js';
 import { installMetrics } from './kinesis/metrics/metrics.js';
 import type { OpContext, Services } from './kinesis/operations/context.js';
 import { operationTable } from './kinesis/operations/index.js';
+import { iteratorKey } from './kinesis/records/record-path.js';
 import { startRetentionSweeper } from './kinesis/records/retention-sweeper.js';
 import { StreamStore } from './kinesis/state/stream-store.js';
 import { CodecPool, defaultWorkerThreads } from './kinesis/wire/codec-pool.js';
@@ -53,6 +56,7 @@ export function createDispatcher(
   // Request logs (debug level) cost nothing unless enabled: the check is made once.
   const logRequests = log.debug !== undefined && log.isLevelEnabled?.('debug') === true;
   return {
+    ...(services.faults ? { faults: services.faults } : {}),
     async dispatch(operation: string, input: Record<string, unknown>, call: CallContext) {
       if (!logRequests) return invoke(services, operation, input, call);
       const startMs = performance.now();
@@ -123,6 +127,7 @@ function invoke(
       return call.signal;
     },
     wire: call.wire,
+    faults: services.faults?.active,
   };
   return handler(services, input, ctx);
 }
@@ -149,7 +154,12 @@ export async function startServer(
   engine: StorageEngine,
   log: AppLogger = silent,
 ): Promise<RunningServer> {
-  const services: Services = { config, engine, streams: new StreamStore(engine), state: new Map() };
+  const state = new Map<string, unknown>();
+  const faults = new FaultInjector(
+    { kinesis: kinesisFaultService(() => iteratorKey(services)) },
+    { account: config.accountId, region: config.region },
+  );
+  const services: Services = { config, engine, streams: new StreamStore(engine), state, faults };
   const readiness: Readiness = { state: 'starting' };
   const metrics = installMetrics(services);
   const dispatcher = createDispatcher(services, log, readiness);
@@ -159,9 +169,9 @@ export async function startServer(
   const listener = createListener(createRequestHandler(dispatcher, { codecPool }), listenerOptions(config));
   try {
     // Bootstrap before listening, so no client ever sees a half-applied file.
-    const bootstrap = config.bootstrapFile
-      ? await applyBootstrap(await loadBootstrapFile(config.bootstrapFile), dispatcher, config)
-      : undefined;
+    const plan = config.bootstrapFile ? await loadBootstrapFile(config.bootstrapFile) : undefined;
+    const bootstrap = plan ? await applyBootstrap(plan, dispatcher, config) : undefined;
+    if (plan?.faults) await faults.load(plan.faults);
     // The bootstrap file is ours, not a client's: only API calls count against control-plane rates.
     if (config.controlPlaneLimits) services.state.set(STATE_CONTROL_PLANE_RATES, new ControlPlaneRates());
     const port = await listen(listener.server, config.port, config.host);

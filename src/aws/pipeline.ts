@@ -16,6 +16,7 @@ import { limits } from '../kinesis/limits.js';
 import { model } from '../kinesis/model.js';
 import type { CodecPool } from '../kinesis/wire/codec-pool.js';
 import { readJsonInputFast } from '../kinesis/wire/fast-json-input.js';
+import type { FaultInjector } from './faults.js';
 import { readStructure } from './model/deserialize.js';
 import { assertValid } from './model/validate.js';
 import {
@@ -55,6 +56,8 @@ export interface Dispatcher {
   /** Plain HTTP routes outside the Kinesis API (health, metrics, console). Returns false when unhandled. */
   route?(req: Req, res: Res): boolean;
   onError?(err: unknown, operation: string | undefined): void;
+  /** Fault rules applied right before each operation runs (src/aws/faults.ts). */
+  readonly faults?: FaultInjector;
 }
 
 export interface HandlerOptions {
@@ -385,6 +388,14 @@ async function runOperation(
     if (!validated) {
       input = opModel?.input ? readStructure(parsed, opModel.input, ctx.wire) : {};
       if (opModel?.input) assertValid(input, opModel.input);
+    }
+    const faults = dispatcher.faults?.active;
+    if (faults !== undefined) {
+      const fault = await faults.beforeCall('kinesis', operation, input, ctx.region, req);
+      if (fault === 'dropped') return;
+      if (fault?.error === INTERNAL_FAILURE_TYPE) return sendInternalFailure(res, ctx.wire);
+      if (fault)
+        return sendError(res, new KinesisError(fault.error, fault.message, 'client', fault.status), ctx.wire);
     }
     const result = await dispatcher.dispatch(operation, input, ctx);
     if (isStreaming(result)) return await result.run(req, res, ctx);

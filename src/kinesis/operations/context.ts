@@ -1,4 +1,5 @@
 // What every operation handler receives.
+import type { FaultEngine, FaultInjector } from '../../aws/faults.js';
 import type { Config } from '../../core/config.js';
 import type { StorageEngine } from '../../storage/engine.js';
 import type { StreamStore } from '../state/stream-store.js';
@@ -10,6 +11,8 @@ export interface OpContext {
   readonly nowMs: number;
   readonly signal: AbortSignal;
   readonly wire: 'json' | 'cbor';
+  /** The fault rules in force (src/aws/faults.ts), for per-record decisions; undefined when none. */
+  readonly faults?: FaultEngine | undefined;
 }
 
 export interface Services {
@@ -18,6 +21,8 @@ export interface Services {
   readonly streams: StreamStore;
   /** Per-process secrets and caches that operations share (e.g. the iterator key). */
   readonly state: Map<string, unknown>;
+  /** Fault injection rules (bootstrap `faults:`, /_shardline/faults). */
+  readonly faults?: FaultInjector;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: inputs are shape-checked before handlers see them.

@@ -45,11 +45,15 @@ interface ResultEntry {
 export const putRecords: Handler = async (services, input, ctx) => {
   const entries = input.Records as readonly PutEntry[];
   const sizes = new Float64Array(entries.length);
+  let injected: Uint8Array | undefined;
   for (let attempt = 0; ; attempt++) {
     const view = await loadWritableStream(services, input, ctx);
     const slots = routeEntries(view, entries, 'records', sizes);
     if (input.DryRun === true) throw new DryRunOperationException(DRY_RUN_MESSAGE);
-    const groups = groupBySlot(view, entries, slots);
+    // Fault rules (src/aws/faults.ts) pick, once, entries that fail as throttled and are not written.
+    if (attempt === 0 && ctx.faults !== undefined)
+      injected = ctx.faults.recordFaults('kinesis', 'PutRecords', input, ctx.region, entries.length);
+    const groups = groupBySlot(view, entries, slots, injected);
     const wait = firstBlocked(view, groups.counts);
     if (wait !== undefined) {
       await waitForClose(wait, attempt);
@@ -152,12 +156,19 @@ interface Groups {
   readonly batches: AppendRecord[][];
   /** Request positions of each slot's entries, in request order. */
   readonly positions: Uint32Array[];
+  /** Entries a fault rule throttles (1), left out of the batches, and every entry's slot. */
+  readonly injected?: { readonly mask: Uint8Array; readonly slots: Uint32Array };
 }
 
-function groupBySlot(view: StreamView, entries: readonly PutEntry[], slots: Uint32Array): Groups {
+function groupBySlot(
+  view: StreamView,
+  entries: readonly PutEntry[],
+  slots: Uint32Array,
+  skip?: Uint8Array,
+): Groups {
   const n = view.router.shards.length;
   const counts = new Uint32Array(n);
-  for (let i = 0; i < slots.length; i++) counts[slots[i]!]!++;
+  for (let i = 0; i < slots.length; i++) if (skip === undefined || skip[i] === 0) counts[slots[i]!]!++;
   const batches: AppendRecord[][] = [];
   const positions: Uint32Array[] = [];
   for (let s = 0; s < n; s++) {
@@ -166,13 +177,16 @@ function groupBySlot(view: StreamView, entries: readonly PutEntry[], slots: Uint
   }
   const fill = new Uint32Array(n);
   for (let i = 0; i < slots.length; i++) {
+    if (skip !== undefined && skip[i] === 1) continue;
     const s = slots[i]!;
     const k = fill[s]!++;
     const e = entries[i]!;
     batches[s]![k] = { partitionKey: e.PartitionKey, data: e.Data };
     positions[s]![k] = i;
   }
-  return { counts, batches, positions };
+  return skip === undefined
+    ? { counts, batches, positions }
+    : { counts, batches, positions, injected: { mask: skip, slots } };
 }
 
 /**
@@ -224,6 +238,15 @@ async function appendGroups(
   const throughput = throughputOf(services.config);
   const onDemand = view.meta.mode === 'ON_DEMAND';
   const results: ResultEntry[] = new Array(entries.length);
+  if (groups.injected !== undefined) {
+    const { mask, slots } = groups.injected;
+    for (let i = 0; i < mask.length; i++)
+      if (mask[i] === 1)
+        results[i] = {
+          ErrorCode: 'ProvisionedThroughputExceededException',
+          ErrorMessage: rateExceededMessage(view, shards[slots[i]!]!.index),
+        };
+  }
   const appends: Promise<void>[] = [];
   for (let s = 0; s < shards.length; s++) {
     if (counts[s] === 0) continue;
