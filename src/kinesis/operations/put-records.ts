@@ -53,7 +53,8 @@ export const putRecords: Handler = async (services, input, ctx) => {
     // Fault rules (src/aws/faults.ts) pick, once, entries that fail as throttled and are not written.
     if (attempt === 0 && ctx.faults !== undefined)
       injected = ctx.faults.recordFaults('kinesis', 'PutRecords', input, ctx.region, entries.length);
-    const groups = groupBySlot(view, entries, slots, injected);
+    const groups = groupBySlot(view, entries, slots);
+    if (injected !== undefined) leaveOut(groups, injected, slots);
     const wait = firstBlocked(view, groups.counts);
     if (wait !== undefined) {
       await waitForClose(wait, attempt);
@@ -157,18 +158,13 @@ interface Groups {
   /** Request positions of each slot's entries, in request order. */
   readonly positions: Uint32Array[];
   /** Entries a fault rule throttles (1), left out of the batches, and every entry's slot. */
-  readonly injected?: { readonly mask: Uint8Array; readonly slots: Uint32Array };
+  injected?: { readonly mask: Uint8Array; readonly slots: Uint32Array };
 }
 
-function groupBySlot(
-  view: StreamView,
-  entries: readonly PutEntry[],
-  slots: Uint32Array,
-  skip?: Uint8Array,
-): Groups {
+function groupBySlot(view: StreamView, entries: readonly PutEntry[], slots: Uint32Array): Groups {
   const n = view.router.shards.length;
   const counts = new Uint32Array(n);
-  for (let i = 0; i < slots.length; i++) if (skip === undefined || skip[i] === 0) counts[slots[i]!]!++;
+  for (let i = 0; i < slots.length; i++) counts[slots[i]!]!++;
   const batches: AppendRecord[][] = [];
   const positions: Uint32Array[] = [];
   for (let s = 0; s < n; s++) {
@@ -177,16 +173,24 @@ function groupBySlot(
   }
   const fill = new Uint32Array(n);
   for (let i = 0; i < slots.length; i++) {
-    if (skip !== undefined && skip[i] === 1) continue;
     const s = slots[i]!;
     const k = fill[s]!++;
     const e = entries[i]!;
     batches[s]![k] = { partitionKey: e.PartitionKey, data: e.Data };
     positions[s]![k] = i;
   }
-  return skip === undefined
-    ? { counts, batches, positions }
-    : { counts, batches, positions, injected: { mask: skip, slots } };
+  return { counts, batches, positions };
+}
+
+/** Takes the entries a fault rule throttles (mask 1) out of the groups (src/aws/faults.ts). */
+function leaveOut(groups: Groups, mask: Uint8Array, slots: Uint32Array): void {
+  for (let s = 0; s < groups.counts.length; s++) {
+    const kept = groups.positions[s]!.filter((i) => mask[i] === 0);
+    groups.batches[s] = groups.batches[s]!.filter((_, k) => mask[groups.positions[s]![k]!] === 0);
+    groups.positions[s] = kept;
+    groups.counts[s] = kept.length;
+  }
+  groups.injected = { mask, slots };
 }
 
 /**
