@@ -65,6 +65,8 @@ describe('fault rules: parsing', () => {
     );
     assert.deepEqual(bare.rules[0]?.operations, ['Get']);
     assert.deepEqual(bare.rules[0]?.streams, ['a']);
+    const numeric = parseFaults({ rules: [{ service: 'demo', streams: [123], action: 'drop' }] }, services);
+    assert.deepEqual(numeric.rules[0]?.streams, ['123']);
   });
 
   it('defaults the service to kinesis', () => {
@@ -86,6 +88,10 @@ describe('fault rules: parsing', () => {
       [{ rules: [{ service: 'demo', action: 'error' }] }, /action error needs "error"/],
       [{ rules: [{ service: 'demo', action: 'error', error: 'X', status: 200 }] }, /"status" must be/],
       [{ rules: [{ service: 'demo', action: 'latency' }] }, /action latency needs "latencyMs"/],
+      [
+        { rules: [{ service: 'demo', action: 'error', error: 'InternalFailure', status: 503 }] },
+        /InternalFailure is answered like AWS's: 500 with no message/,
+      ],
       [
         { rules: [{ service: 'demo', action: 'drop', latencyMs: 5 }] },
         /"latencyMs" applies only to action latency/,

@@ -182,7 +182,15 @@ function parseRule(
   const rule: {
     -readonly [K in keyof FaultRule]: FaultRule[K];
   } = { service, operations, action: action as FaultAction, rate: 1 };
-  if (item.streams !== undefined) rule.streams = stringList(item.streams, where, 'streams');
+  if (item.streams !== undefined) {
+    // YAML reads a stream named 123 as a number.
+    const names = Array.isArray(item.streams) ? item.streams : [item.streams];
+    rule.streams = stringList(
+      names.map((n) => (typeof n === 'number' && Number.isFinite(n) ? String(n) : n)),
+      where,
+      'streams',
+    );
+  }
   for (const key of ['account', 'region'] as const) {
     const v = item[key];
     if (v === undefined) continue;
@@ -221,6 +229,10 @@ function parseRule(
         `${where}: action error needs "error", the error type to answer (e.g. ProvisionedThroughputExceededException)`,
       );
     rule.error = item.error;
+    if (item.error === INTERNAL_FAILURE && (item.status !== undefined || item.message !== undefined))
+      throw new FaultConfigError(
+        `${where}: InternalFailure is answered like AWS's: 500 with no message ("status" and "message" do not apply)`,
+      );
     if (item.status !== undefined) {
       if (!Number.isInteger(item.status) || (item.status as number) < 400 || (item.status as number) > 599)
         throw new FaultConfigError(`${where}: "status" must be an HTTP error status (400-599)`);
