@@ -20,6 +20,7 @@ import {
   PutRecordsCommand,
   type PutRecordsResultEntry,
 } from '@aws-sdk/client-kinesis';
+import { Decoder, Encoder } from 'cbor-x';
 import { FAULTS_PATH } from '../src/aws/faults-http.js';
 import { BootstrapError, parsePlan } from '../src/bootstrap.js';
 import {
@@ -33,6 +34,7 @@ import {
   type TestServer,
   waitFor,
 } from './helpers.js';
+import { rawHttp } from './protocol-client.js';
 
 const BIN = fileURLToPath(new URL('../../bin/shardline.js', import.meta.url));
 const PTE = 'ProvisionedThroughputExceededException';
@@ -281,6 +283,40 @@ describe('fault injection', {
     ].sort();
     const read = (await readAll(client, name)).map((x) => `${x.seq}=${x.data}`).sort();
     assert.deepEqual(read, expected);
+  });
+
+  it('answers in CBOR too: injected errors and throttled records', async () => {
+    const decoder = new Decoder({ mapsAsObjects: true, useRecords: false } as never);
+    const encoder = new Encoder({ useRecords: false, tagUint8Array: false } as never);
+    const cbor = async (op: string, input: Record<string, unknown>) => {
+      const res = await rawHttp(t.endpoint, {
+        headers: { 'content-type': 'application/x-amz-cbor-1.1', 'x-amz-target': `Kinesis_20131202.${op}` },
+        body: Buffer.from(encoder.encode(input)),
+      });
+      return { status: res.status, type: res.headers['x-amzn-errortype'], value: decoder.decode(res.body) };
+    };
+    await setFaults(t.endpoint, {
+      rules: [
+        { operations: ['DescribeStreamSummary'], streams: [A], action: 'error', error: PTE, count: 1 },
+        { operations: ['PutRecords'], streams: [A], action: 'throttle-records', count: 2 },
+      ],
+    });
+    assert.deepEqual(await cbor('DescribeStreamSummary', { StreamName: A }), {
+      status: 400,
+      type: PTE,
+      value: { __type: PTE, message: `Rate exceeded for stream ${A} under account ${ACCOUNT}.` },
+    });
+    const put = await cbor('PutRecords', {
+      StreamName: A,
+      Records: entries(5).map((e) => ({ Data: new Uint8Array(e.Data), PartitionKey: e.PartitionKey })),
+    });
+    assert.equal(put.status, 200);
+    const value = put.value as { FailedRecordCount: number; Records: PutRecordsResultEntry[] };
+    assert.equal(value.FailedRecordCount, 2);
+    assert.deepEqual(failedIndexes(value.Records), [0, 1]);
+    assert.equal(value.Records[0]?.ErrorCode, PTE);
+    assert.ok(value.Records[2]?.SequenceNumber);
+    await admin(t.endpoint, 'DELETE');
   });
 
   it('leaves other streams alone', async () => {
