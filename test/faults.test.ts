@@ -212,7 +212,7 @@ describe('fault injection', {
 
   it('delays a call by the rule’s latency', async () => {
     await setFaults(t.endpoint, {
-      rules: [{ operations: ['DescribeStreamSummary'], streams: [A], action: 'latency', latencyMs: 2000 }],
+      rules: [{ operations: ['DescribeStreamSummary'], streams: [A], action: 'latency', latencyMs: 3000 }],
     });
     // Stream B is not delayed: its call finishes while A's is still waiting.
     const slow = client.send(new DescribeStreamSummaryCommand({ StreamName: A }));
