@@ -2,6 +2,7 @@
 
 import { readFileSync } from 'node:fs';
 import type net from 'node:net';
+import { FaultInjector } from './aws/faults.js';
 import { createListener, type ListenerOptions } from './aws/listener.js';
 import { createRequestHandler } from './aws/pipeline.js';
 import { applyBootstrap, type BootstrapReport, loadBootstrapFile } from './bootstrap.js';
@@ -9,8 +10,10 @@ import { createRoutes, type Readiness } from './console/routes.js';
 import type { Config } from './core/config.js';
 import { type AppLogger, silentLogger } from './core/log.js';
 import { fanoutHubOf } from './kinesis/fanout/fanout-hub.js';
+import { kinesisFaultService } from './kinesis/faults.js';
 import { limits } from './kinesis/limits.js';
 import { installMetrics } from './kinesis/metrics/metrics.js';
+import { iteratorKey } from './kinesis/records/record-path.js';
 import { startRetentionSweeper } from './kinesis/records/retention-sweeper.js';
 import { enforceControlPlaneRates, kinesisService } from './kinesis/service.js';
 import { createServices, type Services } from './kinesis/state/services.js';
@@ -56,7 +59,11 @@ export async function startServer(
   engine: StorageEngine,
   log: AppLogger = silentLogger,
 ): Promise<RunningServer> {
-  const services = createServices(config, engine);
+  const faults = new FaultInjector(
+    { kinesis: kinesisFaultService(() => iteratorKey(services)) },
+    { account: config.accountId, region: config.region },
+  );
+  const services = createServices(config, engine, faults);
   const readiness: Readiness = { state: 'starting' };
   const metrics = installMetrics(services);
   const codecPool = new CodecPool(
@@ -69,13 +76,14 @@ export async function startServer(
     defaultService: kinesis,
     route: routes,
     onError: (err, operation) => log.error({ err, operation }, 'internal error'),
+    faults,
   });
   const listener = createListener(handler, listenerOptions(config));
   try {
     // Bootstrap before listening, so no client ever sees a half-applied file.
-    const bootstrap = config.bootstrapFile
-      ? await applyBootstrap(await loadBootstrapFile(config.bootstrapFile), kinesis, config)
-      : undefined;
+    const plan = config.bootstrapFile ? await loadBootstrapFile(config.bootstrapFile) : undefined;
+    const bootstrap = plan ? await applyBootstrap(plan, kinesis, config) : undefined;
+    if (plan?.faults) await faults.load(plan.faults);
     // The bootstrap file is ours, not a client's: only API calls count against control-plane rates.
     if (config.controlPlaneLimits) enforceControlPlaneRates(services);
     const port = await listen(listener.server, config.port, config.host);

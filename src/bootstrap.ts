@@ -1,14 +1,16 @@
 // `--config file.yaml|json`: streams (and their consumers) that must exist when the server
-// starts. Each step is an ordinary API call through the service's dispatch, so the file gets exactly the
+// starts, and the fault injection rules in force from the start (`faults:`, docs/faults.md). Each step is an ordinary API call through the service's dispatch, so the file gets exactly the
 // validation and errors a client would. Idempotent: what already exists is kept as it is.
 import { randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
+import { FaultConfigError, type FaultsConfig, parseFaults } from './aws/faults.js';
 import { invokeOperation } from './aws/json-rpc-route.js';
 import type { CallContext } from './aws/operation.js';
 import type { JsonRpcService } from './aws/service.js';
 import type { Config } from './core/config.js';
 import { KinesisError } from './kinesis/errors.js';
+import { kinesisFaultService } from './kinesis/faults.js';
 import { limits } from './kinesis/limits.js';
 
 export interface BootstrapStream {
@@ -23,6 +25,8 @@ export interface BootstrapStream {
 
 export interface BootstrapPlan {
   readonly streams: readonly BootstrapStream[];
+  /** Fault rules to load before the server listens (absent: none). */
+  readonly faults?: FaultsConfig;
 }
 
 export interface BootstrapReport {
@@ -71,7 +75,8 @@ export function parsePlan(doc: unknown, where = 'bootstrap'): BootstrapPlan {
   if (doc === null || doc === undefined) return { streams: [] };
   if (!isRecord(doc)) throw new BootstrapError(`${where}: expected a mapping with a "streams" list`);
   for (const key of Object.keys(doc))
-    if (key !== 'streams') throw new BootstrapError(`${where}: unknown key "${key}" (expected "streams")`);
+    if (key !== 'streams' && key !== 'faults')
+      throw new BootstrapError(`${where}: unknown key "${key}" (expected "streams" or "faults")`);
   const list = doc.streams ?? [];
   if (!Array.isArray(list)) throw new BootstrapError(`${where}: "streams" must be a list`);
   if (list.length > limits.bootstrapStreamsMax)
@@ -84,7 +89,16 @@ export function parsePlan(doc: unknown, where = 'bootstrap'): BootstrapPlan {
     seen.add(stream.name);
     return stream;
   });
-  return { streams };
+  if (doc.faults === undefined || doc.faults === null) return { streams };
+  try {
+    return {
+      streams,
+      faults: parseFaults(doc.faults, { kinesis: kinesisFaultService() }, `${where}: faults`),
+    };
+  } catch (err) {
+    if (err instanceof FaultConfigError) throw new BootstrapError(err.message);
+    throw err;
+  }
 }
 
 function parseStream(item: unknown, where: string): BootstrapStream {

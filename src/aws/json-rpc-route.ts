@@ -12,6 +12,7 @@ import {
   SerializationException,
   UnknownOperationException,
 } from './errors.js';
+import { type FaultInjector, INTERNAL_FAILURE } from './faults.js';
 import { send, sendXmlError } from './http-util.js';
 import { readStructure } from './model/deserialize.js';
 import { assertValid } from './model/validate.js';
@@ -41,6 +42,8 @@ export interface JsonRpcHooks {
     call: CallContext,
   ): void;
   onError?(err: unknown, operation: string | undefined): void;
+  /** Fault rules applied right before each operation runs (aws/faults.ts). */
+  readonly faults?: FaultInjector;
 }
 
 export function errorBody(err: AwsError, wire: WireFormat): Buffer {
@@ -238,6 +241,22 @@ async function runOperation(
   try {
     const input = validated ? parsed : readInput(service, operation, parsed, call.wire);
     hooks.authorize?.(service, operation, input, call);
+    const faults = hooks.faults?.active;
+    if (faults !== undefined) {
+      const fault = await faults.beforeCall(service.name, operation, input, call.region, req);
+      if (fault === 'dropped') return;
+      if (fault?.error === INTERNAL_FAILURE) return sendInternalFailure(res, call.wire);
+      if (fault)
+        return sendError(
+          res,
+          new AwsError(fault.error, fault.message, {
+            fault: 'client',
+            status: fault.status,
+            messageKey: 'message',
+          }),
+          call.wire,
+        );
+    }
     const result = await service.dispatch(operation, input, call);
     if (isStreaming(result)) return await result.run(req, res, call);
     const out =

@@ -4,6 +4,7 @@
 // tests all read.
 import type http from 'node:http';
 import type http2 from 'node:http2';
+import type { FaultEngine } from './faults.js';
 import type { WireFormat } from './protocols/codec.js';
 
 export type Req = http.IncomingMessage | http2.Http2ServerRequest;
@@ -27,6 +28,8 @@ export interface OpContext {
   readonly nowMs: number;
   readonly signal: AbortSignal;
   readonly wire: WireFormat;
+  /** The fault rules in force (aws/faults.ts), for per-record decisions; undefined when none. */
+  readonly faults?: FaultEngine | undefined;
 }
 
 /** A handler result already rendered in the call's wire format (hot-path answers): sent as is. */

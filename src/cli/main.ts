@@ -1,5 +1,5 @@
 // The `shardline` command. `start` runs the server; the user tools (streams, put, tail, replay)
-// are in tools.ts.
+// are in tools.ts, `faults` in faults.ts.
 // Every failure a user can cause ends in one line on stderr and a non-zero exit, never a stack.
 import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -8,6 +8,7 @@ import type { RunningServer } from '../app.js';
 import { frontEndLimits } from '../aws/limits.js';
 import { type Config, defaultConfig } from '../core/config.js';
 import { limits } from '../kinesis/limits.js';
+import { faultsCommand } from './faults.js';
 import { toolCommands } from './tools.js';
 
 /** An error meant for the user: bin/shardline.js prints its message alone. */
@@ -127,7 +128,13 @@ function startCommand(): Command {
     )
     .addOption(opt('--tls-key <file>', 'PEM private key (default: self-signed at start)', 'TLS_KEY'))
     .addOption(opt('--tls-cert <file>', 'PEM certificate (default: self-signed at start)', 'TLS_CERT'))
-    .addOption(opt('--config <file>', 'bootstrap file (YAML or JSON): streams to create at start', 'CONFIG'))
+    .addOption(
+      opt(
+        '--config <file>',
+        'bootstrap file (YAML or JSON): streams to create at start, fault rules',
+        'CONFIG',
+      ),
+    )
     .addOption(
       opt('--log-level <level>', 'log level (debug: one line per request)', 'LOG_LEVEL')
         .choices(LOG_LEVELS)
@@ -295,5 +302,6 @@ export async function main(argv: string[]): Promise<void> {
     .version(packageVersion())
     .addCommand(startCommand());
   for (const tool of toolCommands()) program.addCommand(tool);
+  program.addCommand(faultsCommand());
   await program.parseAsync(argv);
 }

@@ -1,9 +1,11 @@
 // Plain HTTP GET routes beside the Kinesis API: liveness, readiness, Prometheus metrics, the JSON
-// time series and the web console's static files (shipped as-is in src/console/assets; no build).
+// time series and the web console's static files (shipped as-is in src/console/assets; no build);
+// and the fault rules' admin endpoint, /_shardline/faults (src/aws/faults-http.ts).
 
 import { existsSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { faultsRoute } from '../aws/faults-http.js';
 import type { Req, Res } from '../aws/operation.js';
 import { metricsOf } from '../kinesis/metrics/metrics.js';
 import { PROMETHEUS_CONTENT_TYPE, renderPrometheus } from '../kinesis/metrics/prometheus.js';
@@ -62,10 +64,11 @@ const json = (res: Res, status: number, value: unknown): true =>
 
 export function createRoutes(services: Services, readiness: Readiness): (req: Req, res: Res) => boolean {
   return (req, res) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q >= 0 ? url.slice(0, q) : url;
+    if (faultsRoute(services.faults, path, req, res)) return true;
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     switch (path) {
       case '/health':
       case '/healthz':

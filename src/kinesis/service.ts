@@ -110,6 +110,7 @@ function invoke(
       return call.signal;
     },
     wire: call.wire,
+    faults: services.faults?.active,
   };
   return entry.handler(services, input, ctx);
 }

@@ -46,11 +46,16 @@ interface ResultEntry {
 export const putRecords: Handler<'PutRecords'> = async (services, input, ctx) => {
   const entries: readonly PutEntry[] = input.Records;
   const sizes = new Float64Array(entries.length);
+  let injected: Uint8Array | undefined;
   for (let attempt = 0; ; attempt++) {
     const view = await loadWritableStream(services, input, ctx);
     const slots = routeEntries(view, entries, 'records', sizes);
     if (input.DryRun === true) throw new DryRunOperationException(DRY_RUN_MESSAGE);
+    // Fault rules (src/aws/faults.ts) pick, once, entries that fail as throttled and are not written.
+    if (attempt === 0 && ctx.faults !== undefined)
+      injected = ctx.faults.recordFaults('kinesis', 'PutRecords', input, ctx.region, entries.length);
     const groups = groupBySlot(view, entries, slots);
+    if (injected !== undefined) leaveOut(groups, injected, slots);
     const wait = firstBlocked(view, groups.counts);
     if (wait !== undefined) {
       await waitForClose(wait, attempt);
@@ -153,6 +158,8 @@ interface Groups {
   readonly batches: AppendRecord[][];
   /** Request positions of each slot's entries, in request order. */
   readonly positions: Uint32Array[];
+  /** Entries a fault rule throttles (1), left out of the batches, and every entry's slot. */
+  injected?: { readonly mask: Uint8Array; readonly slots: Uint32Array };
 }
 
 function groupBySlot(view: StreamView, entries: readonly PutEntry[], slots: Uint32Array): Groups {
@@ -174,6 +181,17 @@ function groupBySlot(view: StreamView, entries: readonly PutEntry[], slots: Uint
     positions[s]![k] = i;
   }
   return { counts, batches, positions };
+}
+
+/** Takes the entries a fault rule throttles (mask 1) out of the groups (src/aws/faults.ts). */
+function leaveOut(groups: Groups, mask: Uint8Array, slots: Uint32Array): void {
+  for (let s = 0; s < groups.counts.length; s++) {
+    const kept = groups.positions[s]!.filter((i) => mask[i] === 0);
+    groups.batches[s] = groups.batches[s]!.filter((_, k) => mask[groups.positions[s]![k]!] === 0);
+    groups.positions[s] = kept;
+    groups.counts[s] = kept.length;
+  }
+  groups.injected = { mask, slots };
 }
 
 /**
@@ -225,6 +243,15 @@ async function appendGroups(
   const throughput = throughputOf(services.config);
   const onDemand = view.meta.mode === 'ON_DEMAND';
   const results: ResultEntry[] = new Array(entries.length);
+  if (groups.injected !== undefined) {
+    const { mask, slots } = groups.injected;
+    for (let i = 0; i < mask.length; i++)
+      if (mask[i] === 1)
+        results[i] = {
+          ErrorCode: 'ProvisionedThroughputExceededException',
+          ErrorMessage: rateExceededMessage(view, shards[slots[i]!]!.index),
+        };
+  }
   const appends: Promise<void>[] = [];
   for (let s = 0; s < shards.length; s++) {
     if (counts[s] === 0) continue;

@@ -1,6 +1,7 @@
 // The Kinesis service's typed container: what every operation, store and background worker of
 // the service is given. Per-process singletons live in `slots` under keys owned by the modules
 // that make them; test hooks are typed, documented options (never set in production).
+import type { FaultInjector } from '../../aws/faults.js';
 import type { OpContext, OperationSpec } from '../../aws/operation.js';
 import type { Config } from '../../core/config.js';
 import { Slots } from '../../core/slots.js';
@@ -24,10 +25,19 @@ export interface Services {
   readonly streams: StreamStore;
   readonly slots: Slots;
   readonly hooks: TestHooks;
+  /** Fault injection rules (bootstrap `faults:`, /_shardline/faults); absent in unit tests. */
+  readonly faults?: FaultInjector;
 }
 
-export function createServices(config: Config, engine: StorageEngine): Services {
-  return { config, engine, streams: new StreamStore(engine), slots: new Slots(), hooks: {} };
+export function createServices(config: Config, engine: StorageEngine, faults?: FaultInjector): Services {
+  return {
+    config,
+    engine,
+    streams: new StreamStore(engine),
+    slots: new Slots(),
+    hooks: {},
+    ...(faults ? { faults } : {}),
+  };
 }
 
 export type KinesisInput<N extends OperationName> = Operations[N]['input'];
