@@ -4,6 +4,7 @@
 import type { FaultInjector } from '../../aws/faults.js';
 import type { OpContext, OperationSpec } from '../../aws/operation.js';
 import type { Config } from '../../core/config.js';
+import type { CoreServices } from '../../core/services.js';
 import { Slots } from '../../core/slots.js';
 import type { StorageEngine } from '../../storage/engine.js';
 import type { OperationName, Operations } from '../model-types.js';
@@ -19,11 +20,8 @@ export interface TestHooks {
   retentionClockOffsetMs?: number;
 }
 
-export interface Services {
-  readonly config: Config;
-  readonly engine: StorageEngine;
+export interface Services extends CoreServices {
   readonly streams: StreamStore;
-  readonly slots: Slots;
   readonly hooks: TestHooks;
   /** Fault injection rules (bootstrap `faults:`, /_shardline/faults); absent in unit tests. */
   readonly faults?: FaultInjector;
