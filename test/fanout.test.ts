@@ -15,7 +15,15 @@ import {
   type SubscribeToShardEventStream,
 } from '@aws-sdk/client-kinesis';
 import { STATE_HEARTBEAT_MS, STATE_LIFETIME_MS } from '../src/kinesis/fanout/fanout-hub.js';
-import { ACCOUNT, kinesis, REGION, randomName, startTestServer, type TestServer } from './helpers.js';
+import {
+  ACCOUNT,
+  kinesis,
+  needsInProcess,
+  REGION,
+  randomName,
+  startTestServer,
+  type TestServer,
+} from './helpers.js';
 
 const arnOf = (name: string): string => `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/${name}`;
 const SHARD0 = 'shardId-000000000000';
@@ -82,7 +90,9 @@ describe('SubscribeToShard via SDK v3', () => {
     return r.SequenceNumber!;
   }
 
-  it('every record, in order, across re-subscribes with AFTER_SEQUENCE_NUMBER (lifetime ends each subscription)', async () => {
+  it('every record, in order, across re-subscribes with AFTER_SEQUENCE_NUMBER (lifetime ends each subscription)', {
+    skip: needsInProcess('internals', 'the subscription lifetime hook'),
+  }, async () => {
     setHook(STATE_LIFETIME_MS, 1_200);
     try {
       const { name, consumerArn } = await streamWithConsumer();
@@ -130,11 +140,12 @@ describe('SubscribeToShard via SDK v3', () => {
     }
   });
 
-  it('pushes a record as soon as it is committed (no polling)', async () => {
+  it('pushes a record as soon as it is committed (no polling)', async (t) => {
     const { name, consumerArn } = await streamWithConsumer();
     const stream = await subscribe(consumerArn, { Type: 'LATEST' });
     const latencies: number[] = [];
     const iterator = stream[Symbol.asyncIterator]();
+    let heartbeats = 0;
     for (let i = 0; i < 20; i++) {
       const sentAt = performance.now();
       await put(name, `x${i}`);
@@ -145,13 +156,16 @@ describe('SubscribeToShard via SDK v3', () => {
           assert.equal(Buffer.from(recs[0]!.Data!).toString(), `x${i}`);
           break;
         }
+        heartbeats++;
       }
       latencies.push(performance.now() - sentAt);
     }
     await iterator.return?.();
+    // Idle, a session wakes by itself only for its 5 s heartbeat: a record that arrives before any
+    // heartbeat was pushed by its commit. How fast is the benchmark's business; here it is reported.
+    assert.equal(heartbeats, 0, 'each record came in the first event after its put, before any heartbeat');
     latencies.sort((a, b) => a - b);
-    const median = latencies[10]!;
-    assert.ok(median < 50, `median put→receive ${median.toFixed(1)} ms`);
+    t.diagnostic(`median put→receive ${latencies[10]!.toFixed(1)} ms`);
   });
 
   it('all five starting positions', async () => {
@@ -198,7 +212,9 @@ describe('SubscribeToShard via SDK v3', () => {
     await latest.return?.();
   });
 
-  it('empty events while idle carry a ContinuationSequenceNumber', async () => {
+  it('empty events while idle carry a ContinuationSequenceNumber', {
+    skip: needsInProcess('internals', 'the heartbeat hook'),
+  }, async () => {
     setHook(STATE_HEARTBEAT_MS, 150);
     try {
       const { name, consumerArn } = await streamWithConsumer();
@@ -308,7 +324,9 @@ describe('SubscribeToShard via SDK v3', () => {
     );
   });
 
-  it('a consumer still CREATING cannot subscribe', async () => {
+  it('a consumer still CREATING cannot subscribe', {
+    skip: needsInProcess('flags', '--state-delay-ms 2000'),
+  }, async () => {
     const slow = await startTestServer({ stateDelayMs: 2_000 });
     const c = kinesis(slow.endpoint);
     try {
@@ -335,7 +353,9 @@ describe('SubscribeToShard via SDK v3', () => {
     }
   });
 
-  it('deregistering the consumer ends its subscriptions with an exception event', async () => {
+  it('deregistering the consumer ends its subscriptions with an exception event', {
+    skip: needsInProcess('internals', 'the heartbeat hook'),
+  }, async () => {
     setHook(STATE_HEARTBEAT_MS, 100);
     try {
       const { consumerArn } = await streamWithConsumer();
@@ -354,7 +374,9 @@ describe('SubscribeToShard via SDK v3', () => {
     }
   });
 
-  it('at the end of a closed shard the last event carries ChildShards and the stream ends', async () => {
+  it('at the end of a closed shard the last event carries ChildShards and the stream ends', {
+    skip: needsInProcess('internals', 'the engine metadata store (a shard closed behind the API)'),
+  }, async () => {
     setHook(STATE_HEARTBEAT_MS, 100);
     try {
       const { name, consumerArn } = await streamWithConsumer();
