@@ -12,7 +12,15 @@ import {
   RegisterStreamConsumerCommand,
 } from '@aws-sdk/client-kinesis';
 import { STATE_LIFETIME_MS } from '../src/kinesis/fanout/fanout-hub.js';
-import { ACCOUNT, kinesis, REGION, randomName, startTestServer, type TestServer } from './helpers.js';
+import {
+  ACCOUNT,
+  kinesis,
+  needsInProcess,
+  REGION,
+  randomName,
+  startTestServer,
+  type TestServer,
+} from './helpers.js';
 
 const PYTHON = '/usr/bin/python3';
 // dist/test/x.js → test/python/subscribe_boto3.py in the source tree.
@@ -43,8 +51,10 @@ describe('SubscribeToShard via boto3 (HTTP/1.1)', {
     await server.close();
   });
 
-  it('receives every record in order across re-subscribes with AFTER_SEQUENCE_NUMBER', async () => {
-    if (!server.server) return; // the lifetime hook needs an in-process server
+  it('receives every record in order across re-subscribes with AFTER_SEQUENCE_NUMBER', {
+    skip: needsInProcess('internals', 'the subscription lifetime hook'),
+  }, async () => {
+    assert.ok(server.server);
     server.server.services.state.set(STATE_LIFETIME_MS, 800);
     const name = randomName('boto');
     await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));

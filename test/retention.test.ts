@@ -27,6 +27,7 @@ import { LogNotFoundError } from '../src/storage/engine.js';
 import {
   ACCOUNT,
   kinesis,
+  needsInProcess,
   REGION,
   randomName,
   startTestServer,
@@ -37,9 +38,7 @@ import {
 
 const DAY_MS = 24 * 3_600_000;
 
-describe('retention', {
-  skip: process.env.SHARDLINE_ENDPOINT ? 'needs the in-process clock hook' : false,
-}, () => {
+describe('retention', { skip: needsInProcess('internals', 'the retention clock hook') }, () => {
   let server: TestServer;
   let client: KinesisClient;
 
@@ -125,7 +124,7 @@ describe('retention', {
 });
 
 describe('retention of closed shards', {
-  skip: process.env.SHARDLINE_ENDPOINT ? 'needs the in-process clock hook' : false,
+  skip: needsInProcess('internals', 'the retention clock hook and sweeper, and a restart'),
 }, () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'shardline-expired-'));
   let server: TestServer;

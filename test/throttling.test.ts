@@ -17,6 +17,7 @@ import {
 import {
   ACCOUNT,
   kinesis,
+  needsInProcess,
   REGION,
   randomName,
   rawRequest,
@@ -77,7 +78,7 @@ async function offer(client: KinesisClient, name: string, mbPerSec: number, seco
   return { accepted, throttled, messages, seconds: (Date.now() - started) / 1000 };
 }
 
-describe('throughput limits (--limits aws)', () => {
+describe('throughput limits (--limits aws)', { skip: needsInProcess('flags', '--limits aws') }, () => {
   let server: TestServer;
   let client: KinesisClient;
   before(async () => {
@@ -184,7 +185,12 @@ describe('throughput limits (--limits aws)', () => {
 });
 
 describe('self-hosted capacities and --limits off', () => {
-  it('a 10 MiB read blocks further reads of the shard for ~4 s (2 MiB/s read budget), big shards write fast', async () => {
+  it('a 10 MiB read blocks further reads of the shard for ~4 s (2 MiB/s read budget), big shards write fast', {
+    skip: needsInProcess(
+      'flags',
+      '--limits aws --shard-write-bytes-per-sec 67108864 --shard-write-records-per-sec 100000',
+    ),
+  }, async () => {
     const server = await startTestServer({
       limits: 'aws',
       shardWriteBytesPerSec: 64 * MIB,
@@ -244,7 +250,9 @@ describe('self-hosted capacities and --limits off', () => {
   });
 });
 
-describe('control-plane rates (--control-plane-limits on)', () => {
+describe('control-plane rates (--control-plane-limits on)', {
+  skip: needsInProcess('flags', '--control-plane-limits on'),
+}, () => {
   let server: TestServer;
   let client: KinesisClient;
 
