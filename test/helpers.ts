@@ -29,7 +29,7 @@ const NEEDS: Record<InProcessNeed, string> = {
 };
 
 /** The one-line reason a case skips against SHARDLINE_ENDPOINT, e.g. `needs a server started with --state-delay-ms 300`. */
-export const externalSkipReason = (need: InProcessNeed, detail: string): string => `${NEEDS[need]} ${detail}`;
+const externalSkipReason = (need: InProcessNeed, detail: string): string => `${NEEDS[need]} ${detail}`;
 
 /**
  * The `skip` option of a case or suite that cannot run against SHARDLINE_ENDPOINT:
