@@ -10,7 +10,7 @@ import {
   ListStreamConsumersCommand,
   ListTagsForStreamCommand,
 } from '@aws-sdk/client-kinesis';
-import { kinesis, rawRequest, startTestServerAt } from './helpers.js';
+import { kinesis, needsInProcess, rawRequest, startTestServerAt } from './helpers.js';
 
 let dir: string;
 before(async () => {
@@ -50,7 +50,9 @@ async function consumersImplemented(endpoint: string): Promise<boolean> {
   return !/does not implement/.test(res.body);
 }
 
-describe('bootstrap file', () => {
+describe('bootstrap file', {
+  skip: needsInProcess('flags', '--config (servers of its own, started and restarted)'),
+}, () => {
   it('creates the declared streams before serving, with shards, mode, retention and tags', async () => {
     const data = join(dir, 'yaml');
     const file = join(dir, 'streams.yaml');

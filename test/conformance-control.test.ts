@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
   ACCOUNT,
+  EXTERNAL_ENDPOINT,
+  needsInProcess,
   REGION,
   randomName,
   rawRequest,
@@ -539,20 +541,26 @@ describe('business-rule errors', () => {
   });
 
   it('CreateStream: LimitExceededException with the account shard arithmetic', async () => {
-    const res = await call('DescribeLimits', {});
-    const open = res.json.OpenShardCount as number;
-    const limit = res.json.ShardLimit as number;
-    const ask = limit - open + 1;
-    await expectError(
-      'CreateStream',
-      { StreamName: randomName(), ShardCount: ask },
-      'LimitExceededException',
-      `This request would exceed the shard limit for the account ${ACCOUNT} in ${REGION}. ` +
+    // A shared endpoint's other suites create and delete streams meanwhile: there the ask stays 100
+    // shards clear of fitting, and a count that moved between the two calls is read again.
+    const margin = EXTERNAL_ENDPOINT ? 100 : 0;
+    for (let attempt = 1; ; attempt++) {
+      const res = await call('DescribeLimits', {});
+      const open = res.json.OpenShardCount as number;
+      const limit = res.json.ShardLimit as number;
+      const ask = limit - open + 1 + margin;
+      const message =
+        `This request would exceed the shard limit for the account ${ACCOUNT} in ${REGION}. ` +
         `Current shard count for the account: ${open}. Limit: ${limit}. ` +
         `Number of additional shards that would have resulted from this request: ${ask}. ` +
         'Refer to the AWS Service Limits page (http://docs.aws.amazon.com/general/latest/gr/aws_service_limits.html) ' +
-        'for current limits and how to request higher limits.',
-    );
+        'for current limits and how to request higher limits.';
+      const created = await call('CreateStream', { StreamName: randomName(), ShardCount: ask });
+      if (EXTERNAL_ENDPOINT && attempt < 5 && created.json.message !== message) continue;
+      assert.equal(created.status, 400, created.body);
+      assert.deepEqual(created.json, { __type: 'LimitExceededException', message });
+      return;
+    }
   });
 
   it('ListShards: neither name nor token, or both', async () => {
@@ -652,7 +660,9 @@ describe('business-rule errors', () => {
 });
 
 describe('outputs and state transitions', () => {
-  it('CreateStream answers an empty 200; CREATING hides shards; ACTIVE after the state delay', async () => {
+  it('CreateStream answers an empty 200; CREATING hides shards; ACTIVE after the state delay', {
+    skip: needsInProcess('flags', '--state-delay-ms 500'),
+  }, async () => {
     const name = randomName('life');
     const started = Date.now();
     const res = await call('CreateStream', { StreamName: name, ShardCount: 3 });
@@ -839,7 +849,9 @@ describe('outputs and state transitions', () => {
     assert.deepEqual(off.json.DesiredShardLevelMetrics, []);
   });
 
-  it('encryption goes UPDATING for the state delay, then shows KMS and the key', async () => {
+  it('encryption goes UPDATING for the state delay, then shows KMS and the key', {
+    skip: needsInProcess('flags', '--state-delay-ms 500'),
+  }, async () => {
     const name = randomName('enc');
     await call('CreateStream', { StreamName: name, ShardCount: 1 });
     await waitUntilStatus(name, 'ACTIVE');
@@ -862,7 +874,9 @@ describe('outputs and state transitions', () => {
     assert.equal(active.KeyId, 'alias/aws/kinesis');
   });
 
-  it('DeleteStream works while CREATING: DELETING without shards, then gone', async () => {
+  it('DeleteStream works while CREATING: DELETING without shards, then gone', {
+    skip: needsInProcess('flags', '--state-delay-ms 500'),
+  }, async () => {
     const name = randomName('del');
     assert.equal((await call('CreateStream', { StreamName: name, ShardCount: 1 })).status, 200);
     assert.equal((await describeStream(name)).StreamStatus, 'CREATING');
@@ -880,7 +894,9 @@ describe('outputs and state transitions', () => {
     await expectError('DescribeStream', { StreamName: name }, 'ResourceNotFoundException', notFound(name));
   });
 
-  it('DeleteStream of an ACTIVE stream: DELETING, then ResourceNotFoundException', async () => {
+  it('DeleteStream of an ACTIVE stream: DELETING, then ResourceNotFoundException', {
+    skip: needsInProcess('flags', '--state-delay-ms 500'),
+  }, async () => {
     const name = randomName('del');
     await call('CreateStream', { StreamName: name, ShardCount: 2 });
     await waitUntilStatus(name, 'ACTIVE');

@@ -24,9 +24,7 @@ const inCi = Boolean(process.env.CI);
 const skip =
   !existsSync(CHROMIUM) && !inCi
     ? `${CHROMIUM} is missing (apt-get install chromium); this browser test runs in CI`
-    : process.env.SHARDLINE_ENDPOINT
-      ? 'needs the in-process server'
-      : false;
+    : false;
 const SHOTS = process.env.SHARDLINE_SCREENSHOTS
   ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
   : undefined;

@@ -21,6 +21,7 @@ import {
 import {
   ACCOUNT,
   kinesis,
+  needsInProcess,
   REGION,
   randomName,
   startTestServer,
@@ -69,7 +70,9 @@ describe('stream consumers', () => {
     return name;
   }
 
-  it('register → CREATING, then ACTIVE after the state delay; describe by ARN and by name', async () => {
+  it('register → CREATING, then ACTIVE after the state delay; describe by ARN and by name', {
+    skip: needsInProcess('flags', '--state-delay-ms 300'),
+  }, async () => {
     const name = await stream(slowClient);
     const before = Math.floor(Date.now() / 1000);
     const reg = await slowClient.send(
@@ -101,7 +104,9 @@ describe('stream consumers', () => {
     assert.equal(summary.StreamDescriptionSummary?.ConsumerCount, 1);
   });
 
-  it('deregister → DELETING → gone; a re-registered consumer gets a different ARN', async () => {
+  it('deregister → DELETING → gone; a re-registered consumer gets a different ARN', {
+    skip: needsInProcess('flags', '--state-delay-ms 300'),
+  }, async () => {
     const name = await stream(slowClient);
     const first = (
       await slowClient.send(new RegisterStreamConsumerCommand({ StreamARN: arnOf(name), ConsumerName: 'c' }))
@@ -194,7 +199,9 @@ describe('stream consumers', () => {
     );
   });
 
-  it('at most 5 consumers CREATING at once', async () => {
+  it('at most 5 consumers CREATING at once', {
+    skip: needsInProcess('flags', '--state-delay-ms 300'),
+  }, async () => {
     const name = await stream(slowClient);
     for (let i = 0; i < 5; i++)
       await slowClient.send(

@@ -24,6 +24,7 @@ import {
 import {
   ACCOUNT,
   kinesis,
+  needsInProcess,
   REGION,
   randomName,
   rawRequest,
@@ -36,7 +37,9 @@ import {
 const arnOf = (name: string): string => `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/${name}`;
 const DELAY_MS = 300;
 
-describe('stream states with a state delay', { skip: Boolean(process.env.SHARDLINE_ENDPOINT) }, () => {
+describe('stream states with a state delay', {
+  skip: needsInProcess('flags', '--state-delay-ms 300'),
+}, () => {
   let server: TestServer;
   before(async () => {
     server = await startTestServer({ stateDelayMs: DELAY_MS });
@@ -150,7 +153,9 @@ describe('stream addressing', () => {
   });
 });
 
-describe('persistence across a restart', { skip: Boolean(process.env.SHARDLINE_ENDPOINT) }, () => {
+describe('persistence across a restart', {
+  skip: needsInProcess('process', 'a restart on the same data dir'),
+}, () => {
   let dataDir: string;
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'shardline-cp-restart-'));

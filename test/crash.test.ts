@@ -18,7 +18,7 @@ import {
   GetShardIteratorCommand,
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
-import { kinesis, randomName } from './helpers.js';
+import { kinesis, needsInProcess, randomName } from './helpers.js';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'shardline.js');
 const LOAD_MS = 2_000;
@@ -89,7 +89,7 @@ interface Sent {
 }
 
 describe('crash safety (SIGKILL under PutRecords load, fsync durability)', {
-  skip: Boolean(process.env.SHARDLINE_ENDPOINT),
+  skip: needsInProcess('process', 'SIGKILL and a restart on the same data dir'),
 }, () => {
   it('keeps every acknowledged record, in order, byte-identical, with its sequence number', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'shardline-crash-'));

@@ -11,7 +11,15 @@ import {
   PutRecordsCommand,
   RegisterStreamConsumerCommand,
 } from '@aws-sdk/client-kinesis';
-import { ACCOUNT, kinesis, REGION, randomName, startTestServer, type TestServer } from './helpers.js';
+import {
+  ACCOUNT,
+  kinesis,
+  needsInProcess,
+  REGION,
+  randomName,
+  startTestServer,
+  type TestServer,
+} from './helpers.js';
 
 const PYTHON = '/usr/bin/python3';
 // dist/test/x.js → test/python/subscribe_boto3.py in the source tree.
@@ -42,8 +50,10 @@ describe('SubscribeToShard via boto3 (HTTP/1.1)', {
     await server.close();
   });
 
-  it('receives every record in order across re-subscribes with AFTER_SEQUENCE_NUMBER', async () => {
-    if (!server.server) return; // the lifetime hook needs an in-process server
+  it('receives every record in order across re-subscribes with AFTER_SEQUENCE_NUMBER', {
+    skip: needsInProcess('internals', 'the subscription lifetime hook'),
+  }, async () => {
+    assert.ok(server.server);
     server.server.services.hooks.subscriptionLifetimeMs = 800;
     const name = randomName('boto');
     await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));

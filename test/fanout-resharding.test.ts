@@ -30,8 +30,7 @@ describe('SubscribeToShard across SplitShard', () => {
 
   it('the event at the end of the split shard carries ChildShards and the stream ends', {
     timeout: 30_000,
-  }, async (t) => {
-    if (server.external) return t.skip('needs the in-process heartbeat hook');
+  }, async () => {
     const name = randomName('fansplit');
     await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
     const reg = await client.send(

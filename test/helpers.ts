@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { TestContext } from 'node:test';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { type RunningServer, startServer } from '../src/app.js';
 import { type Config, defaultConfig } from '../src/core/config.js';
@@ -11,6 +12,40 @@ import { openEngine } from '../src/storage/open-engine.js';
 
 export const REGION = 'us-east-1';
 export const ACCOUNT = process.env.SHARDLINE_ACCOUNT ?? '000000000000';
+
+/**
+ * The server the suites target instead of an in-process one (SHARDLINE_ENDPOINT), if any. It is
+ * expected to run with `--state-delay-ms 0 --limits off`; a case that needs anything else skips.
+ */
+export const EXTERNAL_ENDPOINT: string | undefined = process.env.SHARDLINE_ENDPOINT || undefined;
+
+/** What an external endpoint cannot give a case; the skip reasons read the same in every suite. */
+export type InProcessNeed = 'internals' | 'flags' | 'process';
+
+const NEEDS: Record<InProcessNeed, string> = {
+  internals: "needs the in-process server's internals:",
+  flags: 'needs a server started with',
+  process: "needs the server's process:",
+};
+
+/** The one-line reason a case skips against SHARDLINE_ENDPOINT, e.g. `needs a server started with --state-delay-ms 300`. */
+const externalSkipReason = (need: InProcessNeed, detail: string): string => `${NEEDS[need]} ${detail}`;
+
+/**
+ * The `skip` option of a case or suite that cannot run against SHARDLINE_ENDPOINT:
+ * `it('…', { skip: needsInProcess('flags', '--state-delay-ms 300') }, async () => …)`. In-process
+ * it is `false`: the case runs as is.
+ */
+export function needsInProcess(need: InProcessNeed, detail: string): string | false {
+  return EXTERNAL_ENDPOINT ? externalSkipReason(need, detail) : false;
+}
+
+/** Inside a case, from the point that needs the in-process server: `if (skipIfExternal(t, …)) return;`. */
+export function skipIfExternal(t: TestContext, need: InProcessNeed, detail: string): boolean {
+  if (!EXTERNAL_ENDPOINT) return false;
+  t.skip(externalSkipReason(need, detail));
+  return true;
+}
 
 export interface TestServer {
   readonly endpoint: string;
@@ -22,7 +57,7 @@ export interface TestServer {
 
 /** Starts Shardline in-process with local storage in a temp dir, unless SHARDLINE_ENDPOINT is set. */
 export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
-  const external = process.env.SHARDLINE_ENDPOINT;
+  const external = EXTERNAL_ENDPOINT;
   if (external)
     return {
       endpoint: external,

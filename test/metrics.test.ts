@@ -11,7 +11,7 @@ import {
   PutRecordCommand,
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
-import { kinesis, randomName, startTestServer, type TestServer, waitFor } from './helpers.js';
+import { kinesis, needsInProcess, randomName, startTestServer, type TestServer, waitFor } from './helpers.js';
 
 interface StreamJson {
   metrics: Record<string, (number | null)[]>;
@@ -34,7 +34,7 @@ function sample(text: string, name: string, labels: string): number | undefined 
   return undefined;
 }
 
-describe('metrics', { skip: process.env.SHARDLINE_ENDPOINT ? 'needs the in-process server' : false }, () => {
+describe('metrics', () => {
   let t: TestServer;
   let client: KinesisClient;
   const name = randomName('metrics');
@@ -60,7 +60,9 @@ describe('metrics', { skip: process.env.SHARDLINE_ENDPOINT ? 'needs the in-proce
     assert.deepEqual(await ready.json(), { status: 'ready' });
   });
 
-  it('counts puts, reads and throttles in Prometheus text', async () => {
+  it('counts puts, reads and throttles in Prometheus text', {
+    skip: needsInProcess('flags', '--limits aws --shard-write-records-per-sec 50'),
+  }, async () => {
     const data = Buffer.alloc(100, 7);
     // 120 records on one key (one shard) with a 50 records/s shard: some are throttled.
     const out = await client.send(
@@ -188,9 +190,7 @@ describe('metrics', { skip: process.env.SHARDLINE_ENDPOINT ? 'needs the in-proce
   });
 });
 
-describe('metrics off', {
-  skip: process.env.SHARDLINE_ENDPOINT ? 'needs the in-process server' : false,
-}, () => {
+describe('metrics off', { skip: needsInProcess('flags', '--metrics off') }, () => {
   it('answers /metrics with 404 and counts nothing', async () => {
     const t = await startTestServer({ metrics: false });
     try {

@@ -1,5 +1,5 @@
 // Retention with a shortened clock: the record path's retention clock is shifted forward through
-// the test hook in services.state, so records written a second ago count as a day old.
+// the typed test hook services.hooks.retentionClockOffsetMs, so records written a second ago count as a day old.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,7 @@ import { LogNotFoundError } from '../src/storage/engine.js';
 import {
   ACCOUNT,
   kinesis,
+  needsInProcess,
   REGION,
   randomName,
   startTestServer,
@@ -36,9 +37,7 @@ import {
 
 const DAY_MS = 24 * 3_600_000;
 
-describe('retention', {
-  skip: process.env.SHARDLINE_ENDPOINT ? 'needs the in-process clock hook' : false,
-}, () => {
+describe('retention', { skip: needsInProcess('internals', 'the retention clock hook') }, () => {
   let server: TestServer;
   let client: KinesisClient;
 
@@ -131,7 +130,7 @@ describe('retention', {
 });
 
 describe('retention of closed shards', {
-  skip: process.env.SHARDLINE_ENDPOINT ? 'needs the in-process clock hook' : false,
+  skip: needsInProcess('internals', 'the retention clock hook and sweeper, and a restart'),
 }, () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'shardline-expired-'));
   let server: TestServer;
