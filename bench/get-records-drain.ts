@@ -4,8 +4,8 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { limits } from '../src/kinesis/limits.js';
-import { errorTypeOf } from './kinesis-http-client.js';
 import {
+  errorTypeOf,
   type GetRecordsScan,
   listOpenShards,
   parseGetRecords,
@@ -64,7 +64,7 @@ export async function prefill(
   const worker = async (): Promise<void> => {
     for (let id = pick(); id && !env.signal.aborted && performance.now() < deadline; id = pick()) {
       pending.set(id, (pending.get(id) ?? 0) + BATCH);
-      const res = await env.client.send('PutRecords', bodies.get(id) as Buffer);
+      const res = await env.client.sendRaw('PutRecords', bodies.get(id) as Buffer);
       pending.set(id, (pending.get(id) ?? 0) - BATCH);
       const failed = tallyPutRecords(res, BATCH, requestErrors, recordErrors, errorTypeOf);
       done.set(id, (done.get(id) ?? 0) + BATCH - failed);
@@ -141,7 +141,7 @@ export const getRecordsDrainScenario: Scenario = {
       const drainShard = async (shardId: string, expect: number, firstPass: boolean): Promise<void> => {
         let iterator: string | null = null;
         while (!iterator && !env.signal.aborted && performance.now() < hardStop) {
-          const res = await env.client.send(
+          const res = await env.client.sendRaw(
             'GetShardIterator',
             Buffer.from(
               JSON.stringify({ StreamName: stream, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
@@ -158,7 +158,7 @@ export const getRecordsDrainScenario: Scenario = {
         let empties = 0;
         let first = true;
         while (iterator && got < expect && !env.signal.aborted && performance.now() < hardStop) {
-          const res = await env.client.send(
+          const res = await env.client.sendRaw(
             'GetRecords',
             Buffer.from(`{"ShardIterator":${JSON.stringify(iterator)},"Limit":${GET_LIMIT}}`),
           );

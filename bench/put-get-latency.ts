@@ -6,8 +6,14 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { limits } from '../src/kinesis/limits.js';
-import { errorTypeOf } from './kinesis-http-client.js';
-import { listOpenShards, randomPartitionKey, round, type Scenario, withStream } from './scenario.js';
+import {
+  errorTypeOf,
+  listOpenShards,
+  randomPartitionKey,
+  round,
+  type Scenario,
+  withStream,
+} from './scenario.js';
 import { CpuWindow, LatencyRecorder, Tally } from './stats.js';
 
 /** Marks our own payloads ("kbnc"), so anything else in the stream counts as foreign. */
@@ -78,7 +84,7 @@ export const putGetLatencyScenario: Scenario = {
         );
         inflight++;
         sent++;
-        void env.client.send('PutRecord', body).then((res) => {
+        void env.client.sendRaw('PutRecord', body).then((res) => {
           inflight--;
           if (res.status === 200) {
             putOk++;
@@ -109,7 +115,7 @@ export const putGetLatencyScenario: Scenario = {
         let iterator: string | undefined = first;
         while (iterator && !env.signal.aborted && performance.now() < hardStop) {
           const tCall = performance.now();
-          const res = await env.client.send(
+          const res = await env.client.sendRaw(
             'GetRecords',
             Buffer.from(`{"ShardIterator":${JSON.stringify(iterator)},"Limit":${GET_LIMIT}}`),
           );

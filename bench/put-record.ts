@@ -1,7 +1,6 @@
 // PutRecord of one random 1 KiB record, closed loop at concurrency C.
 import { randomBytes } from 'node:crypto';
-import { errorTypeOf } from './kinesis-http-client.js';
-import { closedLoop, randomPartitionKey, round, type Scenario, withStream } from './scenario.js';
+import { closedLoop, errorTypeOf, randomPartitionKey, round, type Scenario, withStream } from './scenario.js';
 import { LatencyRecorder, Tally } from './stats.js';
 
 const BODIES = 1024;

@@ -1,6 +1,13 @@
 // PutRecords of 500 random 1 KiB records with random partition keys, closed loop at concurrency C.
-import { errorTypeOf } from './kinesis-http-client.js';
-import { closedLoop, putRecordsBody, round, type Scenario, tallyPutRecords, withStream } from './scenario.js';
+import {
+  closedLoop,
+  errorTypeOf,
+  putRecordsBody,
+  round,
+  type Scenario,
+  tallyPutRecords,
+  withStream,
+} from './scenario.js';
 import { LatencyRecorder, Tally } from './stats.js';
 
 const BATCH = 500;

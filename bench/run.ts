@@ -9,10 +9,9 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { limits } from '../src/kinesis/limits.js';
-import { KinesisHttpClient } from './kinesis-http-client.js';
 import { type ProfileSummary, renderProfile, summarizeProfile } from './profile-summary.js';
 import { renderTable, type TargetRun } from './report.js';
-import type { Scenario, ScenarioEnv, ScenarioResult } from './scenario.js';
+import { benchClient, type Scenario, type ScenarioEnv, type ScenarioResult } from './scenario.js';
 import { ALL_SCENARIOS, SCENARIOS } from './scenarios.js';
 import {
   isTargetName,
@@ -149,7 +148,7 @@ async function runScenario(
   signal: AbortSignal,
   log: (m: string) => void,
 ): Promise<ScenarioResult | { scenario: string; target: string; error: string }> {
-  const client = new KinesisHttpClient(target.endpoint, {
+  const client = benchClient(target.endpoint, {
     maxSockets: scenario.sockets({ shards: options.shards }),
     timeoutMs: limits.benchRequestTimeoutMs,
   });

@@ -3,12 +3,58 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  type RawResponse as ClientRawResponse,
+  KinesisApiError,
+  type KinesisClient,
+  parseErrorResponse,
+} from '../src/client/kinesis.js';
+import { createNodeClient } from '../src/client/node.js';
 import { limits } from '../src/kinesis/limits.js';
-import { BenchCallError, type KinesisHttpClient, type RawResponse } from './kinesis-http-client.js';
 import { type CpuReport, CpuWindow } from './stats.js';
 
+/** The repo's Kinesis client over node:http (src/client), answers as raw Buffers. */
+export type BenchClient = KinesisClient<Buffer>;
+export type RawResponse = ClientRawResponse<Buffer>;
+
+/** Credentials of the load generator (the servers under test check the signature's shape only). */
+const BENCH_CREDENTIALS = { accessKeyId: 'AKIDEXAMPLEBENCH', secretAccessKey: 'shardline-bench' };
+
+/**
+ * The load generator's client: node:http keep-alive, FIFO sockets, bodies passed pre-built and
+ * answers returned unparsed, so each scenario pays only for the parsing it needs (the official SDK
+ * costs several times more CPU per request, which on a 2-core box would measure the client). The
+ * hash of a large body is memoized: scenarios rotate a few pre-built PutRecords bodies.
+ */
+export function benchClient(
+  endpoint: string,
+  options: { maxSockets: number; timeoutMs: number },
+): BenchClient {
+  const url = new URL(endpoint);
+  if (url.protocol !== 'http:') throw new Error(`bench client speaks plain http only (got ${endpoint})`);
+  if (url.hostname !== '127.0.0.1' && url.hostname !== '[::1]') {
+    throw new Error(`bench traffic must stay on loopback (got ${url.hostname})`);
+  }
+  return createNodeClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: BENCH_CREDENTIALS,
+    maxSockets: options.maxSockets,
+    maxFreeSockets: options.maxSockets,
+    scheduling: 'fifo',
+    timeoutMs: options.timeoutMs,
+    immutableBodies: true,
+  });
+}
+
+/** The error type of a failed response: `__type` (without namespace), else the header, else HTTPnnn / Net:code. */
+export function errorTypeOf(res: RawResponse): string {
+  if (res.netError !== undefined) return `Net:${res.netError.code}`;
+  return parseErrorResponse(res).type ?? `HTTP${res.status}`;
+}
+
 export interface ScenarioEnv {
-  readonly client: KinesisHttpClient;
+  readonly client: BenchClient;
   /** The target's http://127.0.0.1:port, for workloads that bring their own client (HTTP/2). */
   readonly endpoint: string;
   readonly serverPid: number;
@@ -226,7 +272,7 @@ async function createStream(env: ScenarioEnv, name: string, shards: number): Pro
     } catch (err) {
       // kinesis-local answers LimitExceededException when its create semaphore is busy.
       const retriable =
-        err instanceof BenchCallError && (err.type === 'LimitExceededException' || err.status === 0);
+        err instanceof KinesisApiError && (err.type === 'LimitExceededException' || err.status === 0);
       if (!retriable || performance.now() > deadline || env.signal.aborted) throw err;
       await sleep(Math.min(1000, 50 * attempt));
     }
@@ -244,7 +290,7 @@ async function waitActive(env: ScenarioEnv, name: string): Promise<void> {
       if (out.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
     } catch (err) {
       const transient =
-        err instanceof BenchCallError &&
+        err instanceof KinesisApiError &&
         (err.type === 'ResourceNotFoundException' || err.type === 'LimitExceededException');
       if (!transient) throw err;
     }
@@ -274,7 +320,7 @@ async function deleteStream(env: ScenarioEnv, name: string): Promise<void> {
   try {
     await env.client.call('DeleteStream', { StreamName: name, EnforceConsumerDeletion: true });
   } catch (err) {
-    if (!(err instanceof BenchCallError && err.type === 'ResourceNotFoundException')) {
+    if (!(err instanceof KinesisApiError && err.type === 'ResourceNotFoundException')) {
       env.log(`warning: DeleteStream ${name} failed: ${(err as Error).message}`);
     }
   }
@@ -331,7 +377,7 @@ export async function closedLoop(
       const now = performance.now();
       if (env.signal.aborted || now >= hardStop || (now >= tEnd && measured > 0)) break;
       const { operation, body } = next();
-      const res = await env.client.send(operation, body);
+      const res = await env.client.sendRaw(operation, body);
       if (res.t0 >= tMeasure) {
         measured++;
         onResult(res);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { limits } from '../src/kinesis/limits.js';
-import { KinesisHttpClient } from './kinesis-http-client.js';
+import { benchClient } from './scenario.js';
 
 export const TARGET_NAMES = ['shardline', 'kinesalite', 'kinesis-local', 'node-baseline'] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
@@ -199,7 +199,7 @@ async function waitUntilAnswering(
   logFile: string,
   signal: AbortSignal,
 ): Promise<void> {
-  const client = new KinesisHttpClient(endpoint, { maxSockets: 1, timeoutMs: 2_000 });
+  const client = benchClient(endpoint, { maxSockets: 1, timeoutMs: 2_000 });
   const deadline = Date.now() + limits.benchTargetStartTimeoutMs;
   try {
     while (Date.now() < deadline && !signal.aborted) {
@@ -208,7 +208,7 @@ async function waitUntilAnswering(
           `${name} exited during startup (${child.exitCode ?? child.signalCode}); log:\n${tail(logFile)}`,
         );
       }
-      const res = await client.send('ListStreams', Buffer.from('{}'));
+      const res = await client.sendRaw('ListStreams', Buffer.from('{}'));
       if (res.status === 200) return;
       await sleep(100);
     }

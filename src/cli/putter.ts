@@ -3,8 +3,9 @@
 // with one clear line. Calls run one at a time, which keeps the order of the input per key as far
 // as Kinesis allows (a rejected entry retried after its successors is the known exception).
 
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type KinesisClient, streamRef } from '../client/kinesis.js';
 import { limits } from '../kinesis/limits.js';
-import { type KinesisClient, sleep, streamRef } from './kinesis-client.js';
 
 export interface OutRecord {
   readonly data: Buffer;

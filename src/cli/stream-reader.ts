@@ -3,8 +3,8 @@
 // come out in order across splits and merges. Used by `tail` (follow) and `replay` (stop when
 // caught up).
 
+import { KinesisApiError, type KinesisClient, streamRef } from '../client/kinesis.js';
 import { limits } from '../kinesis/limits.js';
-import { KinesisApiError, type KinesisClient, streamRef } from './kinesis-client.js';
 
 export interface WireRecord {
   readonly SequenceNumber: string;

@@ -1,12 +1,14 @@
 // The user tools of `shardline`: streams list|create|describe|delete, put, tail, replay. They talk
-// to a running server through the small JSON 1.1 client; every failure becomes one line.
+// to a running server through the repo's Kinesis client (src/client); every failure becomes one line.
 
 import { randomUUID } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { KinesisApiError, type KinesisClient, streamRef } from '../client/kinesis.js';
+import { createNodeClient } from '../client/node.js';
 import { limits } from '../kinesis/limits.js';
-import { KinesisApiError, KinesisClient, sleep, streamRef } from './kinesis-client.js';
 import { type OutRecord, PutFailedError, Putter } from './putter.js';
 import { readStream, type StartAt, type WireRecord } from './stream-reader.js';
 
@@ -22,6 +24,8 @@ interface ClientOpts {
 
 const DEFAULT_ENDPOINT = 'http://127.0.0.1:4567';
 const CREATE_WAIT_MS = 60_000;
+/** Shardline does not check signatures; requests are signed with this fixed, recognisable key. */
+const CLI_CREDENTIALS = { accessKeyId: 'SHARDLINECLI', secretAccessKey: 'shardline-cli' };
 
 function withClient(cmd: Command): Command {
   return cmd
@@ -36,7 +40,12 @@ function withClient(cmd: Command): Command {
 function clientOf(o: ClientOpts): KinesisClient {
   if (!/^https?:\/\/[^/]+/.test(o.endpoint))
     throw new ToolError(`--endpoint must be an http(s) URL, got ${o.endpoint}`);
-  return new KinesisClient({ endpoint: o.endpoint, region: o.region });
+  return createNodeClient({
+    endpoint: o.endpoint,
+    region: o.region,
+    credentials: CLI_CREDENTIALS,
+    timeoutMs: limits.cliRequestTimeoutMs,
+  });
 }
 
 /** Runs a tool action, turning API and transport errors into one line. */

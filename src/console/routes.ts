@@ -1,8 +1,10 @@
 // Plain HTTP GET routes beside the Kinesis API: liveness, readiness, Prometheus metrics, the JSON
-// time series and the web console's static files (shipped as-is in src/console/assets; no build);
-// and the fault rules' admin endpoint, /_shardline/faults (src/aws/faults-http.ts).
+// time series, the web console's static files: src/console/assets, copied as-is beside this
+// file by the build (tools/copy-assets.mjs), and the compiled browser-side Kinesis client
+// (dist/src/client/*.js, under /console/client/); and the fault rules' admin endpoint,
+// /_shardline/faults (src/aws/faults-http.ts).
 
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { faultsRoute } from '../aws/faults-http.js';
@@ -26,27 +28,24 @@ const ASSET_TYPES: Readonly<Record<string, string>> = {
 
 /** The files under /console/ (a fixed list: nothing else on disk is reachable). */
 const ASSETS = ['index.html', 'app.js', 'kinesis.js', 'charts.js', 'views.js', 'style.css'] as const;
+/** The browser-safe modules of src/client (no node: imports), under /console/client/. */
+const CLIENT_MODULES = ['browser.js', 'kinesis.js', 'sigv4.js', 'sha256.js'] as const;
 
-/** From dist/src/console/ (built) the assets are found in the source tree; from src/ beside this file. */
-const ASSETS_DIR = [
-  new URL('../../../src/console/assets/', import.meta.url),
-  new URL('./assets/', import.meta.url),
-]
-  .map((u) => fileURLToPath(u))
-  .find((dir) => existsSync(dir));
+/** Beside the compiled file: dist/src/console/assets/ and dist/src/client/. */
+const ASSETS_DIR = fileURLToPath(new URL('./assets/', import.meta.url));
+const CLIENT_DIR = fileURLToPath(new URL('../client/', import.meta.url));
 
 const cache = new Map<string, Buffer>();
 
-function asset(name: string): Buffer | undefined {
-  let body = cache.get(name);
+function fileOf(path: string): Buffer | undefined {
+  let body = cache.get(path);
   if (body === undefined) {
     try {
-      if (ASSETS_DIR === undefined) return undefined;
-      body = readFileSync(ASSETS_DIR + name);
+      body = readFileSync(path);
     } catch {
       return undefined;
     }
-    cache.set(name, body);
+    cache.set(path, body);
   }
   return body;
 }
@@ -94,7 +93,16 @@ export function createRoutes(services: Services, readiness: Readiness): (req: Re
 }
 
 function serveAsset(res: Res, name: string): true {
-  const body = (ASSETS as readonly string[]).includes(name) ? asset(name) : undefined;
+  let body: Buffer | undefined;
+  if (name.startsWith('client/')) {
+    const module = name.slice('client/'.length);
+    if ((CLIENT_MODULES as readonly string[]).includes(module)) body = fileOf(CLIENT_DIR + module);
+  } else if ((ASSETS as readonly string[]).includes(name)) {
+    body = fileOf(ASSETS_DIR + name);
+    // A build by tsc alone leaves the assets out: say what is missing.
+    if (body === undefined)
+      return send(res, 404, 'text/plain', 'console assets not built: run `npm run build`\n');
+  }
   if (body === undefined) return send(res, 404, 'text/plain', 'not found\n');
   return send(res, 200, ASSET_TYPES[extname(name)] ?? 'application/octet-stream', body);
 }

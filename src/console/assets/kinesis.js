@@ -1,47 +1,21 @@
-// Browser-side Kinesis client: AWS JSON 1.1 POSTs to the server that serves the console, with a
-// well-formed but unsigned SigV4 header (Shardline does not verify signatures), and the metrics
-// JSON endpoint.
+// The console's Kinesis calls go through the repo's one client (src/client, served compiled under
+// /console/client/): AWS JSON 1.1 POSTs to the server that serves the console, SigV4-signed with
+// WebCrypto (or the pure SHA-256 outside secure contexts). Also the metrics JSON endpoint.
+import { createBrowserClient, KinesisApiError } from './client/browser.js';
 
 export const region = new URLSearchParams(location.search).get('region') ?? 'us-east-1';
 
-function amzDate() {
-  return new Date()
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
-}
+/** Shardline does not check signatures; the console signs with this fixed, recognisable key. */
+const client = createBrowserClient({
+  region,
+  credentials: { accessKeyId: 'CONSOLE', secretAccessKey: 'shardline-console' },
+});
 
-export class ApiError extends Error {
-  constructor(type, message) {
-    super(message);
-    this.type = type;
-  }
-}
+/** An API or network error: `type` (e.g. ResourceNotFoundException, NetworkError) and message. */
+export const ApiError = KinesisApiError;
 
-export async function call(operation, input = {}) {
-  const date = amzDate();
-  const res = await fetch('/', {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': `Kinesis_20131202.${operation}`,
-      'x-amz-date': date,
-      authorization: `AWS4-HMAC-SHA256 Credential=CONSOLE/${date.slice(0, 8)}/${region}/kinesis/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=0`,
-    },
-    body: JSON.stringify(input),
-  });
-  const text = await res.text();
-  let body;
-  try {
-    body = text ? JSON.parse(text) : {};
-  } catch {
-    body = undefined;
-  }
-  if (res.ok && body) return body;
-  const type = String(body?.__type ?? `HTTP ${res.status}`)
-    .split('#')
-    .pop();
-  throw new ApiError(type, body?.message ?? body?.Message ?? text.slice(0, 200));
+export function call(operation, input = {}) {
+  return client.call(operation, input);
 }
 
 /** Every page of a paginated list operation (bounded). */
