@@ -6,12 +6,13 @@
 // Consumers alternate between two groups from pass to pass: a consumer re-subscribing to a shard
 // within 5 s of its previous subscription's start is refused (ResourceInUseException) until the
 // server has seen the previous one close, and alternating keeps that race out of the measurement.
+
 import http2 from 'node:http2';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MessageSplitter } from '../src/aws/protocols/event-stream.js';
-import { limits } from '../src/kinesis/limits.js';
 import { prefill } from './get-records-drain.js';
+import { benchLimits } from './limits.js';
 import {
   base64DecodedLength,
   listOpenShards,
@@ -137,14 +138,14 @@ async function registerConsumers(env: ScenarioEnv, stream: string, count: number
     });
     arns.push(r.Consumer.ConsumerARN);
   }
-  const deadline = performance.now() + limits.benchStreamActiveTimeoutMs;
+  const deadline = performance.now() + benchLimits.benchStreamActiveTimeoutMs;
   for (;;) {
     const l = await env.client.call<{ Consumers: { ConsumerStatus: string }[] }>('ListStreamConsumers', {
       StreamARN: streamArn,
     });
     if (l.Consumers.length >= count && l.Consumers.every((c) => c.ConsumerStatus === 'ACTIVE')) return arns;
     if (performance.now() > deadline)
-      throw new Error(`consumers not ACTIVE after ${limits.benchStreamActiveTimeoutMs} ms`);
+      throw new Error(`consumers not ACTIVE after ${benchLimits.benchStreamActiveTimeoutMs} ms`);
     await sleep(50);
   }
 }
@@ -178,7 +179,7 @@ export const fanoutThroughputScenario: Scenario = {
       let firstPassS: number | null = null;
       const t0 = performance.now();
       const tEnd = t0 + env.durationS * 1000;
-      const hardStop = tEnd + limits.benchScenarioOverrunMs;
+      const hardStop = tEnd + benchLimits.benchScenarioOverrunMs;
       const cpuWindow = new CpuWindow(env.serverPid);
       try {
         do {
@@ -205,7 +206,7 @@ export const fanoutThroughputScenario: Scenario = {
         } while (
           performance.now() < tEnd &&
           !env.signal.aborted &&
-          passes < limits.benchDrainPassesMax &&
+          passes < benchLimits.benchDrainPassesMax &&
           errors.total === 0
         );
       } finally {

@@ -1,9 +1,10 @@
 // GetRecords drain: pre-fill every shard (routed by ExplicitHashKey), then read
 // each shard from TRIM_HORIZON with GetRecords Limit 10000, every shard in its own
 // loop (in parallel), pass after pass until the duration has elapsed.
+
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { limits } from '../src/kinesis/limits.js';
+import { benchLimits } from './limits.js';
 import {
   errorTypeOf,
   type GetRecordsScan,
@@ -60,7 +61,7 @@ export async function prefill(
   env.log(`prefill: ${shards.length} shards x ${target} records x ${env.recordBytes} B`);
   const t0 = performance.now();
   // Slow servers get a bounded prefill; the drain then reads what they stored (reported).
-  const deadline = performance.now() + limits.benchPrefillTimeMaxMs;
+  const deadline = performance.now() + benchLimits.benchPrefillTimeMaxMs;
   const worker = async (): Promise<void> => {
     for (let id = pick(); id && !env.signal.aborted && performance.now() < deadline; id = pick()) {
       pending.set(id, (pending.get(id) ?? 0) + BATCH);
@@ -69,7 +70,7 @@ export async function prefill(
       const failed = tallyPutRecords(res, BATCH, requestErrors, recordErrors, errorTypeOf);
       done.set(id, (done.get(id) ?? 0) + BATCH - failed);
       if (failed > 0) {
-        if (++failures > limits.benchPrefillFailuresMax) {
+        if (++failures > benchLimits.benchPrefillFailuresMax) {
           throw new Error(
             `prefill keeps failing: ${JSON.stringify({ ...requestErrors.toJSON(), ...recordErrors.toJSON() })}`,
           );
@@ -119,7 +120,7 @@ export const getRecordsDrainScenario: Scenario = {
       let trustScanner = true;
       const t0 = performance.now();
       const tEnd = t0 + env.durationS * 1000;
-      const hardStop = tEnd + limits.benchScenarioOverrunMs;
+      const hardStop = tEnd + benchLimits.benchScenarioOverrunMs;
 
       const readPage = (body: Buffer, check: boolean): GetRecordsScan => {
         const scanned = trustScanner ? scanGetRecords(body) : null;
@@ -200,7 +201,11 @@ export const getRecordsDrainScenario: Scenario = {
             passes++;
             if (own === 1 && ++firstPassesDone === shards.length)
               firstPassS = (performance.now() - t0) / 1000;
-          } while (performance.now() < tEnd && !env.signal.aborted && passes < limits.benchDrainPassesMax);
+          } while (
+            performance.now() < tEnd &&
+            !env.signal.aborted &&
+            passes < benchLimits.benchDrainPassesMax
+          );
         }),
       );
       const elapsedS = (performance.now() - t0) / 1000;

@@ -2,10 +2,11 @@
 // fixed rate (open loop), one poller per shard reads from a LATEST iterator,
 // starting a GetRecords every pollMs. Each payload carries its send time and
 // sequence number, so the poller measures put→consume latency, losses and duplicates.
+
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { limits } from '../src/kinesis/limits.js';
+import { benchLimits } from './limits.js';
 import {
   errorTypeOf,
   listOpenShards,
@@ -29,7 +30,7 @@ const FATAL_GET_ERRORS: ReadonlySet<string> = new Set([
 export const putGetLatencyScenario: Scenario = {
   id: 'put-get-latency',
   title: 'put→get latency, polling consumers',
-  sockets: ({ shards }) => shards + limits.benchPutGetInflightMax + 2,
+  sockets: ({ shards }) => shards + benchLimits.benchPutGetInflightMax + 2,
   metrics: [
     { key: 'p50Ms', label: 'put→get p50 ms', better: 'lower' },
     { key: 'p99Ms', label: 'put→get p99 ms', better: 'lower' },
@@ -111,7 +112,7 @@ export const putGetLatencyScenario: Scenario = {
 
       const poller = async (first: string): Promise<void> => {
         const hardStop =
-          performance.now() + env.durationS * 1000 + env.graceMs + limits.benchScenarioOverrunMs;
+          performance.now() + env.durationS * 1000 + env.graceMs + benchLimits.benchScenarioOverrunMs;
         let iterator: string | undefined = first;
         while (iterator && !env.signal.aborted && performance.now() < hardStop) {
           const tCall = performance.now();
@@ -152,10 +153,10 @@ export const putGetLatencyScenario: Scenario = {
       let seq = 0;
       while (seq < total && !env.signal.aborted) {
         const due = Math.min(total, Math.floor((performance.now() - tStart) / interval) + 1);
-        while (seq < due && inflight < limits.benchPutGetInflightMax) send(seq++);
+        while (seq < due && inflight < benchLimits.benchPutGetInflightMax) send(seq++);
         await sleep(Math.max(1, tStart + seq * interval - performance.now()));
       }
-      const drainDeadline = performance.now() + limits.benchRequestTimeoutMs;
+      const drainDeadline = performance.now() + benchLimits.benchRequestTimeoutMs;
       while (inflight > 0 && performance.now() < drainDeadline) await sleep(2);
       producing = false;
       producedAt = performance.now();

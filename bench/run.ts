@@ -2,13 +2,14 @@
 // loopback ports, runs the same workloads against each (sequentially, so they never
 // compete for the CPU), stops them, prints a side-by-side table with Shardline ÷ peer
 // ratios and writes the full results as JSON under .bench/.
+
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { limits } from '../src/kinesis/limits.js';
+import { benchLimits } from './limits.js';
 import { type ProfileSummary, renderProfile, summarizeProfile } from './profile-summary.js';
 import { renderTable, type TargetRun } from './report.js';
 import { benchClient, type Scenario, type ScenarioEnv, type ScenarioResult } from './scenario.js';
@@ -150,7 +151,7 @@ async function runScenario(
 ): Promise<ScenarioResult | { scenario: string; target: string; error: string }> {
   const client = benchClient(target.endpoint, {
     maxSockets: scenario.sockets({ shards: options.shards }),
-    timeoutMs: limits.benchRequestTimeoutMs,
+    timeoutMs: benchLimits.benchRequestTimeoutMs,
   });
   const env: ScenarioEnv = {
     client,

@@ -1,5 +1,6 @@
 // What every workload shares: its environment, its result shape, stream setup and
 // teardown, the closed-loop driver, and cheap scanners for large responses.
+
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -10,7 +11,7 @@ import {
   parseErrorResponse,
 } from '../src/client/kinesis.js';
 import { createNodeClient } from '../src/client/node.js';
-import { limits } from '../src/kinesis/limits.js';
+import { benchLimits } from './limits.js';
 import { type CpuReport, CpuWindow } from './stats.js';
 
 /** The repo's Kinesis client over node:http (src/client), answers as raw Buffers. */
@@ -264,7 +265,7 @@ export interface ShardInfo {
 }
 
 async function createStream(env: ScenarioEnv, name: string, shards: number): Promise<void> {
-  const deadline = performance.now() + limits.benchStreamActiveTimeoutMs;
+  const deadline = performance.now() + benchLimits.benchStreamActiveTimeoutMs;
   for (let attempt = 1; ; attempt++) {
     try {
       await env.client.call('CreateStream', { StreamName: name, ShardCount: shards });
@@ -280,7 +281,7 @@ async function createStream(env: ScenarioEnv, name: string, shards: number): Pro
 }
 
 async function waitActive(env: ScenarioEnv, name: string): Promise<void> {
-  const deadline = performance.now() + limits.benchStreamActiveTimeoutMs;
+  const deadline = performance.now() + benchLimits.benchStreamActiveTimeoutMs;
   for (let delay = 5; ; delay = Math.min(200, delay * 2)) {
     try {
       const out = await env.client.call<{ StreamDescriptionSummary?: { StreamStatus?: string } }>(
@@ -295,7 +296,7 @@ async function waitActive(env: ScenarioEnv, name: string): Promise<void> {
       if (!transient) throw err;
     }
     if (performance.now() > deadline)
-      throw new Error(`stream ${name} not ACTIVE after ${limits.benchStreamActiveTimeoutMs} ms`);
+      throw new Error(`stream ${name} not ACTIVE after ${benchLimits.benchStreamActiveTimeoutMs} ms`);
     if (env.signal.aborted) throw new Error('interrupted');
     await sleep(delay);
   }
@@ -370,7 +371,7 @@ export async function closedLoop(
   let lastDone = tMeasure;
   // A slow server may not finish a request inside a short window: every worker
   // keeps going until it has one measured request, within a hard bound.
-  const hardStop = tEnd + limits.benchScenarioOverrunMs;
+  const hardStop = tEnd + benchLimits.benchScenarioOverrunMs;
   const worker = async (): Promise<void> => {
     let measured = 0;
     for (;;) {

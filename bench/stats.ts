@@ -1,7 +1,8 @@
 // Latency percentiles, error tallies, and CPU/RSS sampling from /proc.
+
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { limits } from '../src/kinesis/limits.js';
+import { benchLimits } from './limits.js';
 
 export interface LatencySummary {
   readonly n: number;
@@ -25,12 +26,12 @@ export class LatencyRecorder {
     this.#seen++;
     this.#sum += ms;
     if (ms > this.#max) this.#max = ms;
-    if (this.#samples.length < limits.benchLatencySamplesMax) {
+    if (this.#samples.length < benchLimits.benchLatencySamplesMax) {
       this.#samples.push(ms);
       return;
     }
     const slot = Math.floor(Math.random() * this.#seen);
-    if (slot < limits.benchLatencySamplesMax) this.#samples[slot] = ms;
+    if (slot < benchLimits.benchLatencySamplesMax) this.#samples[slot] = ms;
   }
 
   get count(): number {
@@ -144,7 +145,7 @@ export class CpuWindow {
     this.#server0 = processCpuSeconds(serverPid);
     this.#host0 = hostBusySeconds();
     this.#sampleRss();
-    this.#rssTimer = setInterval(() => this.#sampleRss(), limits.benchRssSampleIntervalMs);
+    this.#rssTimer = setInterval(() => this.#sampleRss(), benchLimits.benchRssSampleIntervalMs);
     this.#rssTimer.unref();
   }
 

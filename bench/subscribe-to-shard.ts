@@ -1,8 +1,9 @@
 // put→event latency through SubscribeToShard (enhanced fan-out): wraps the HTTP/2 tool in
 // subscribe-latency.ts (2 consumers, every shard, LATEST) as a harness workload, adding the
 // same CPU/RSS sampling and a bound on its run time.
+
 import { performance } from 'node:perf_hooks';
-import { limits } from '../src/kinesis/limits.js';
+import { benchLimits } from './limits.js';
 import { round, type Scenario } from './scenario.js';
 import { CpuWindow } from './stats.js';
 import { runSubscribeLatency } from './subscribe-latency.js';
@@ -34,7 +35,7 @@ export const subscribeToShardScenario: Scenario = {
       recordBytes: env.recordBytes,
     });
     // The tool's own waits are not all bounded; the harness bounds the whole run.
-    const boundMs = env.durationS * 1000 + limits.benchScenarioOverrunMs;
+    const boundMs = env.durationS * 1000 + benchLimits.benchScenarioOverrunMs;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no result within ${boundMs} ms`)), boundMs);

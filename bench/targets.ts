@@ -1,6 +1,7 @@
 // Starting and stopping the servers under test as child processes on loopback
 // ports. Each child is spawned directly (no shell) so its pid is the server's,
 // which is what /proc CPU and RSS sampling needs.
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -8,7 +9,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { limits } from '../src/kinesis/limits.js';
+import { benchLimits } from './limits.js';
 import { benchClient } from './scenario.js';
 
 export const TARGET_NAMES = ['shardline', 'kinesalite', 'kinesis-local', 'node-baseline'] as const;
@@ -200,7 +201,7 @@ async function waitUntilAnswering(
   signal: AbortSignal,
 ): Promise<void> {
   const client = benchClient(endpoint, { maxSockets: 1, timeoutMs: 2_000 });
-  const deadline = Date.now() + limits.benchTargetStartTimeoutMs;
+  const deadline = Date.now() + benchLimits.benchTargetStartTimeoutMs;
   try {
     while (Date.now() < deadline && !signal.aborted) {
       if (child.exitCode !== null || child.signalCode !== null) {
@@ -213,7 +214,7 @@ async function waitUntilAnswering(
       await sleep(100);
     }
     throw new Error(
-      `${name} did not answer ListStreams within ${limits.benchTargetStartTimeoutMs} ms; log:\n${tail(logFile)}`,
+      `${name} did not answer ListStreams within ${benchLimits.benchTargetStartTimeoutMs} ms; log:\n${tail(logFile)}`,
     );
   } finally {
     client.close();
@@ -272,9 +273,9 @@ export async function startTarget(
     if (child.exitCode === null && child.signalCode === null) {
       // SIGTERM first: Shardline shuts down cleanly, which also flushes a --cpu-prof profile.
       child.kill('SIGTERM');
-      if (!(await waitForExit(child, limits.benchTargetStopTimeoutMs))) {
+      if (!(await waitForExit(child, benchLimits.benchTargetStopTimeoutMs))) {
         child.kill('SIGKILL');
-        await waitForExit(child, limits.benchTargetStopTimeoutMs);
+        await waitForExit(child, benchLimits.benchTargetStopTimeoutMs);
       }
     }
     live.delete(child);

@@ -5,7 +5,7 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type KinesisClient, streamRef } from '../client/kinesis.js';
-import { limits } from '../kinesis/limits.js';
+import { cliLimits } from './limits.js';
 
 export interface OutRecord {
   readonly data: Buffer;
@@ -51,7 +51,10 @@ export class Putter {
 
   async #add(r: OutRecord): Promise<void> {
     const size = r.data.length + Buffer.byteLength(r.partitionKey);
-    if (this.#batch.length >= limits.cliPutBatchRecordsMax || this.#bytes + size > limits.cliPutBatchBytesMax)
+    if (
+      this.#batch.length >= cliLimits.cliPutBatchRecordsMax ||
+      this.#bytes + size > cliLimits.cliPutBatchBytesMax
+    )
       await this.#send();
     this.#batch.push(r);
     this.#bytes += size;
@@ -83,7 +86,7 @@ export class Putter {
         }
       });
       this.onFlushed?.(this.put);
-      if (failed.length > 0 && attempt >= limits.cliPutRetriesMax)
+      if (failed.length > 0 && attempt >= cliLimits.cliPutRetriesMax)
         throw new PutFailedError(
           `${failed.length} records could not be put after ${attempt + 1} attempts: ` +
             `${firstError?.ErrorCode}: ${firstError?.ErrorMessage}`,

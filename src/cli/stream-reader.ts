@@ -4,7 +4,7 @@
 // caught up).
 
 import { KinesisApiError, type KinesisClient, streamRef } from '../client/kinesis.js';
-import { limits } from '../kinesis/limits.js';
+import { cliLimits } from './limits.js';
 
 export interface WireRecord {
   readonly SequenceNumber: string;
@@ -154,7 +154,7 @@ async function readShard(o: ReadOptions, shardId: string, start: StartAt): Promi
     try {
       out = await o.client.call('GetRecords', {
         ShardIterator: iterator,
-        Limit: limits.cliReadPageRecordsMax,
+        Limit: cliLimits.cliReadPageRecordsMax,
       });
     } catch (err) {
       if (isThrottle(err)) {
@@ -176,7 +176,7 @@ async function readShard(o: ReadOptions, shardId: string, start: StartAt): Promi
     iterator = out.NextShardIterator;
     const caughtUp = records.length === 0 && (out.MillisBehindLatest ?? 0) === 0;
     if (caughtUp && !o.follow) return [];
-    const spacing = caughtUp ? limits.cliTailPollMs : MIN_CALL_SPACING_MS;
+    const spacing = caughtUp ? cliLimits.cliTailPollMs : MIN_CALL_SPACING_MS;
     await pause(spacing - (Date.now() - callAt), o.signal);
   }
   return [];

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { KinesisApiError, type KinesisClient, streamRef } from '../client/kinesis.js';
 import { createNodeClient } from '../client/node.js';
-import { limits } from '../kinesis/limits.js';
+import { cliLimits } from './limits.js';
 import { type OutRecord, PutFailedError, Putter } from './putter.js';
 import { readStream, type StartAt, type WireRecord } from './stream-reader.js';
 
@@ -44,7 +44,7 @@ function clientOf(o: ClientOpts): KinesisClient {
     endpoint: o.endpoint,
     region: o.region,
     credentials: CLI_CREDENTIALS,
-    timeoutMs: limits.cliRequestTimeoutMs,
+    timeoutMs: cliLimits.cliRequestTimeoutMs,
   });
 }
 
@@ -314,8 +314,8 @@ async function putLines(putter: Putter, o: PutOpts, format: 'text' | 'jsonl'): P
     for await (const line of lines) {
       lineNo++;
       done += Buffer.byteLength(line) + 1;
-      if (line.length > limits.cliInputLineBytesMax)
-        throw new ToolError(`line ${lineNo}: longer than ${limits.cliInputLineBytesMax} bytes`);
+      if (line.length > cliLimits.cliInputLineBytesMax)
+        throw new ToolError(`line ${lineNo}: longer than ${cliLimits.cliInputLineBytesMax} bytes`);
       if (line.trim() === '') continue;
       await putter.add(recordOf(line, format, o, lineNo));
       draw(false);

@@ -1,4 +1,6 @@
-// Every limit Shardline enforces, AWS's and its own, with units in the name.
+// Kinesis's limits, AWS's and its own, with units in the names. The front end's are in
+// src/aws/limits.ts, storage's in src/storage/limits.ts, the CLI's in src/cli/limits.ts and the
+// benchmark's in bench/limits.ts.
 export const limits = {
   // Wire and request sizes.
 
@@ -38,18 +40,6 @@ export const limits = {
 
   // Our own.
 
-  // Benchmark harness (src/bench): bounds on the load generator, not on the server.
-  benchLatencySamplesMax: 1_000_000,
-  benchRssSampleIntervalMs: 250,
-  benchRequestTimeoutMs: 120_000,
-  benchTargetStartTimeoutMs: 60_000,
-  benchTargetStopTimeoutMs: 10_000,
-  benchStreamActiveTimeoutMs: 30_000,
-  benchScenarioOverrunMs: 60_000,
-  benchPutGetInflightMax: 256,
-  benchDrainPassesMax: 10_000,
-  benchPrefillFailuresMax: 2_000,
-  benchPrefillTimeMaxMs: 120_000,
 
   /** After a 413 on HTTP/1.1, the rest of the upload is discarded for this long, then the connection is cut. */
   /** A bootstrap file larger than this is refused. */
@@ -108,7 +98,7 @@ export const limits = {
   onDemandScaleUpAfterMsDefault: 60_000,
   /** On-demand: a stream is not scaled again within this long of its previous scale-up. */
   onDemandScaleCooldownMs: 1_000,
-  // Metrics, console and CLI tools (src/kinesis/metrics/*, src/console/*, src/cli/*).
+  // Metrics and the console (src/kinesis/metrics/*, src/console/*).
   /** Seconds of 1-second stream series kept (the console's live charts). */
   metricsStreamSecondsKept: 600,
   /** Seconds of 1-second shard series kept (shard-level metrics enabled). */
@@ -134,18 +124,6 @@ export const limits = {
   hotKeySampleEvery: 8,
   /** Partition key characters kept in the sketch (longer keys are truncated for display). */
   hotKeyCharsMax: 256,
-  /** CLI: records per PutRecords batch and its bytes (AWS: 500 and 5 MiB). */
-  cliPutBatchRecordsMax: 500,
-  cliPutBatchBytesMax: 4 * 1024 * 1024,
-  /** CLI tail/replay: GetRecords page size and the idle poll interval. */
-  cliReadPageRecordsMax: 1_000,
-  cliTailPollMs: 1_000,
-  /** CLI: a JSON-lines input line longer than this is refused. */
-  cliInputLineBytesMax: 2 * 1024 * 1024,
-  /** CLI: failed entries of one batch are retried this many times (throttling) before giving up. */
-  cliPutRetriesMax: 10,
-  /** CLI: a request that gets no answer is abandoned after this. */
-  cliRequestTimeoutMs: 30_000,
   /** PutRecords bodies at least this large are decoded on a worker thread when one is free. */
   decodeOffloadBytesMin: 64 * 1024,
   /** Codec worker threads (server/codec-pool.ts), at most. */
