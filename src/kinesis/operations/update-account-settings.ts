@@ -6,7 +6,7 @@ import type { Handler } from '../state/services.js';
  * when disabled early; a local server has no bill, so disabling takes effect at once.
  */
 export const updateAccountSettings: Handler<'UpdateAccountSettings'> = async ({ engine }, input, ctx) => {
-  const status = input.MinimumThroughputBillingCommitment.Status as 'ENABLED' | 'DISABLED';
+  const status = input.MinimumThroughputBillingCommitment.Status;
   const current = await readAccountSettings(engine, ctx.account, ctx.region);
   const next =
     status === current.commitment

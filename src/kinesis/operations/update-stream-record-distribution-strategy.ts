@@ -5,7 +5,7 @@ import type { Handler } from '../state/services.js';
 export const updateStreamRecordDistributionStrategy: Handler<
   'UpdateStreamRecordDistributionStrategy'
 > = async ({ streams }, input, ctx) => {
-  const strategy = input.RecordDistributionStrategy as 'AUTO' | 'USER_PARTITION_KEY';
+  const strategy = input.RecordDistributionStrategy;
   await streams.updateActive({ StreamARN: input.StreamARN }, ctx, (meta) => {
     if (strategy === 'AUTO' && meta.mode !== 'ON_DEMAND')
       throw new InvalidArgumentException(

@@ -169,8 +169,8 @@ export class StreamStore {
 
   /** Resolves StreamName / StreamARN to an address, applying the "both or either" rules. */
   address(input: StreamRef, ctx: OpContext): { account: string; region: string; name: string } {
-    const name = input.StreamName as string | undefined;
-    const arn = input.StreamARN as string | undefined;
+    const name = input.StreamName;
+    const arn = input.StreamARN;
     if (arn !== undefined) {
       const parsed = parseStreamArn(arn);
       if (!parsed) throw new InvalidArgumentException(`Invalid StreamARN ${arn}.`);
