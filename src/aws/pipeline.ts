@@ -9,8 +9,10 @@ import { send } from './http-util.js';
 import { type JsonRpcHooks, sendInternalFailure, serveJsonRpc } from './json-rpc-route.js';
 import { frontEndLimits } from './limits.js';
 import type { Req, Res } from './operation.js';
+import { serveBound } from './protocol-route.js';
 import { createRouter } from './router.js';
 import type { AwsService } from './service.js';
+import { signingServiceOf } from './sigv4.js';
 
 export interface FrontEndOptions extends JsonRpcHooks {
   /** The services on this port; `defaultService` answers requests no route claims. */
@@ -27,6 +29,7 @@ const CORS_MAX_AGE_S = '172800';
 const ID2_BYTES = 72;
 /** x-amz-id-2 values drawn per refill of the random pool (one getrandom call instead of one per request). */
 const ID2_POOL_IDS = 256;
+const NO_QUERY: URLSearchParams = new URLSearchParams();
 
 const isHttp2 = (req: Req): req is http2.Http2ServerRequest => 'stream' in req;
 
@@ -123,12 +126,20 @@ async function handle(
     if (req.method === 'OPTIONS') return sendPreflight(req, res);
   }
   const target = req.headers['x-amz-target'];
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const query = q >= 0 ? new URLSearchParams(url.slice(q + 1)) : NO_QUERY;
   const service = router.route({
     method: req.method ?? 'GET',
-    path: req.url ?? '/',
+    path: q >= 0 ? url.slice(0, q) : url,
     target: typeof target === 'string' ? target : undefined,
+    contentType: () => (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '',
+    signingName: () => signingServiceOf(req.headers.authorization, query),
+    version: () =>
+      query.get('Version') ?? new URLSearchParams(body.toString('latin1')).get('Version') ?? undefined,
   });
-  return serveJsonRpc(service, options, req, res, body, requestId);
+  if (service.protocol === 'json-rpc') return serveJsonRpc(service, options, req, res, body, requestId);
+  return serveBound(service, options, req, res, body, requestId);
 }
 
 const id2Pool = Buffer.alloc(ID2_BYTES * ID2_POOL_IDS);

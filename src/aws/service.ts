@@ -2,6 +2,7 @@
 // it, its model (validation), its operation table (the descriptors) and its dispatch.
 import type { ServiceModel } from './model/shapes.js';
 import type { CallContext, OpContext } from './operation.js';
+import type { ServiceModel as CompactServiceModel } from './protocols/protocol.js';
 
 /** What the front end reads of an operation's descriptor (aws/operation.ts `defineOperation`). */
 export interface OperationEntry {
@@ -34,8 +35,28 @@ export interface JsonRpcService {
   dispatch(operation: string, input: Record<string, unknown>, call: CallContext): Promise<unknown>;
 }
 
-/**
- * The services the front end hosts. REST-JSON (method + path) and Query (`Action=`) services join
- * this union with their protocol modules; the router already tells them apart.
- */
-export type AwsService = JsonRpcService;
+/** What REST-JSON and Query services share: a compact model (tools/derive-service-model.mjs) and a dispatch. */
+interface BoundService {
+  /** Name in logs and fault rules (e.g. `lambda`). */
+  readonly name: string;
+  /** SigV4 service name in the credential scope (also how Query services are told apart). */
+  readonly signingName: string;
+  readonly model: CompactServiceModel;
+  /** The operation's output (encoded by the protocol module), or throws an AwsError. */
+  dispatch(operation: string, input: Record<string, unknown>, call: CallContext): Promise<unknown>;
+}
+
+/** A REST-JSON service (Lambda), addressed by method + path under its path prefixes. */
+export interface RestJsonService extends BoundService {
+  readonly protocol: 'rest-json';
+  /** e.g. `/2015-03-31/`: a request whose path starts with one is this service's. */
+  readonly pathPrefixes: readonly string[];
+}
+
+/** A Query service (STS, IAM): form bodies with `Action=`, XML answers. */
+export interface QueryService extends BoundService {
+  readonly protocol: 'query';
+}
+
+/** The services the front end hosts; the router tells them apart before any body is decoded. */
+export type AwsService = JsonRpcService | RestJsonService | QueryService;

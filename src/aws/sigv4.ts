@@ -56,3 +56,15 @@ export function checkAuth(
   if (message) return { kind: 'incomplete', message: `${message}Re-examine the query-string parameters.` };
   return { kind: 'ok', auth: parseCredential(query.get('X-Amz-Credential') ?? undefined) };
 }
+
+const CREDENTIAL_RE = /Credential=([^,\s]+)/;
+
+/** The service named in a request's credential scope (header or presigned form), for routing. */
+export function signingServiceOf(
+  authorization: string | undefined,
+  query: URLSearchParams,
+): string | undefined {
+  if (authorization !== undefined) return parseCredential(CREDENTIAL_RE.exec(authorization)?.[1]).service;
+  const credential = query.get('X-Amz-Credential');
+  return credential === null ? undefined : parseCredential(credential).service;
+}
