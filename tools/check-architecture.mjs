@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Checks every import in src/, bench/ and test/ against docs/architecture.json: each file belongs
 // to a part, and a part imports only itself and the parts it lists under `may` ("*": any). Unit
-// tests (*.test.ts) are not shipped and may import anything. Exits 1 with one line per violation.
+// tests (*.test.ts) are not shipped and may import anything. The declared arrows may not form a
+// cycle. Exits 1 with one line per violation.
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +58,23 @@ for (const file of files) {
     }
   }
 }
+// The declared arrows must not form a cycle (parts that may import anything are composition roots).
+const mayOf = new Map(spec.parts.map((p) => [p.name, p.may.includes('*') ? [] : p.may]));
+const visiting = new Set();
+const done = new Set();
+function visit(name, path) {
+  if (done.has(name)) return;
+  if (visiting.has(name)) {
+    problems.push(`parts form a cycle: ${[...path.slice(path.indexOf(name)), name].join(' → ')}`);
+    return;
+  }
+  visiting.add(name);
+  for (const next of mayOf.get(name) ?? []) visit(next, [...path, name]);
+  visiting.delete(name);
+  done.add(name);
+}
+for (const name of mayOf.keys()) visit(name, []);
+
 if (problems.length > 0) {
   for (const p of problems) console.error(`architecture: ${p}`);
   console.error(`architecture: ${problems.length} problem(s); see docs/architecture.json`);

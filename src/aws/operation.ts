@@ -1,7 +1,7 @@
 // What the front end and every service's operations share: the call context, the result kinds a
-// handler may return besides a plain output, and the one operation descriptor (`defineOperation`)
-// that dispatch, validation, control-plane rates, the authorizer, the docs and the coverage
-// tests all read.
+// handler may return besides a plain output, and the operation descriptor (`OperationSpec`) each
+// service's operation table declares once per operation, typed by the service's generated model
+// types; dispatch, control-plane rates, the authorizer, the docs and the coverage tests read it.
 import type http from 'node:http';
 import type http2 from 'node:http2';
 import type { FaultEngine } from './faults.js';
@@ -70,24 +70,4 @@ export interface OperationSpec<S, I, O> {
   /** The answer is an event stream the handler writes itself. */
   readonly streaming?: boolean;
   readonly iam: IamSpec<I>;
-}
-
-/** An operation table entry with its types erased, as the front end dispatches it. */
-export interface AnyOperation {
-  readonly name: string;
-  readonly handler: (services: never, input: never, ctx: OpContext) => Promise<unknown>;
-  readonly rateTps?: number;
-  readonly fastPath?: 'json-input' | 'json-input-offload';
-  readonly streaming?: boolean;
-  readonly iam: { readonly action: string; resources(input: never, ctx: OpContext): readonly string[] };
-}
-
-/** Types per operation name, generated from a service model (tools/gen-model-types.mjs). */
-export type OperationTypes = Record<string, { input: unknown; output: unknown }>;
-
-/** Declares an operation once, typed by its service's generated model types. */
-export function defineOperation<S, Ops extends OperationTypes, N extends keyof Ops & string>(
-  spec: OperationSpec<S, Ops[N]['input'], Ops[N]['output']> & { readonly name: N },
-): OperationSpec<S, Ops[N]['input'], Ops[N]['output']> & { readonly name: N } {
-  return spec;
 }

@@ -4,7 +4,7 @@ import type { ServiceModel } from './model/shapes.js';
 import type { CallContext, OpContext } from './operation.js';
 import type { ServiceModel as CompactServiceModel } from './protocols/protocol.js';
 
-/** What the front end reads of an operation's descriptor (aws/operation.ts `defineOperation`). */
+/** What the front end reads of an operation's descriptor (aws/operation.ts `OperationSpec`). */
 export interface OperationEntry {
   readonly name: string;
   readonly rateTps?: number;

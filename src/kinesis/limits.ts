@@ -40,7 +40,6 @@ export const limits = {
 
   // Our own.
 
-
   /** After a 413 on HTTP/1.1, the rest of the upload is discarded for this long, then the connection is cut. */
   /** A bootstrap file larger than this is refused. */
   bootstrapFileBytesMax: 1024 * 1024,

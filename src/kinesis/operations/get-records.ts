@@ -40,8 +40,8 @@ import {
   type StreamView,
   shardNotFound,
 } from '../records/record-path.js';
-import { type ShardRuntime, throughputOf } from '../records/shard-runtime.js';
 import type { Handler, OpContext, Services, StreamRef } from '../state/services.js';
+import { type ShardRuntime, throughputOf } from '../state/shard-runtime.js';
 import { encodeGetRecordsJson, type GetRecordsTail } from '../wire/records-json.js';
 import { DRY_RUN_MESSAGE, rateExceededMessage } from './put-records.js';
 

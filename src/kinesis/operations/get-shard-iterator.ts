@@ -20,8 +20,8 @@ import {
   type StreamView,
   shardNotFound,
 } from '../records/record-path.js';
-import { throughputOf } from '../records/shard-runtime.js';
 import type { Handler, OpContext, Services } from '../state/services.js';
+import { throughputOf } from '../state/shard-runtime.js';
 import { DRY_RUN_MESSAGE, rateExceededMessage } from './put-records.js';
 
 /** Where an iterator (or a subscription) starts. */

@@ -22,8 +22,8 @@ import { metricsOf } from '../metrics/metrics.js';
 import type { PutRecordInput, PutRecordsOutput } from '../model-types.js';
 import { noteOnDemandWrites } from '../records/on-demand-scaling.js';
 import { loadWritableStream, type StreamView } from '../records/record-path.js';
-import { type ShardRuntime, type Throughput, throughputOf } from '../records/shard-runtime.js';
 import type { Handler, OpContext, Services } from '../state/services.js';
+import { type ShardRuntime, type Throughput, throughputOf } from '../state/shard-runtime.js';
 import { digestsOf } from '../wire/fast-json-transfer.js';
 import { encodePutRecordsJson } from '../wire/records-json.js';
 

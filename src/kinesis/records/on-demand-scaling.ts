@@ -9,8 +9,8 @@ import { canSplitAt, midpointOf, planOf } from '../domain/resharding.js';
 import { isOpen, shardIdOf, streamArn } from '../domain/stream-model.js';
 import { limits } from '../limits.js';
 import type { OpContext, Services } from '../state/services.js';
+import { throughputOf } from '../state/shard-runtime.js';
 import type { StreamView } from './record-path.js';
-import { throughputOf } from './shard-runtime.js';
 
 const SCALING = slotKey<ScalingState>('on-demand/scaling');
 const WINDOW_MS = 1000;

@@ -24,8 +24,8 @@ import {
 import { InvalidArgumentException, type KinesisError, ResourceNotFoundException } from '../errors.js';
 import { HASH_KEY_MAX, limits } from '../limits.js';
 import type { OpContext, Services, StreamRef } from '../state/services.js';
+import type { ShardRuntime, ShardRuntimes } from '../state/shard-runtime.js';
 import { streamKey } from '../state/stream-store.js';
-import type { ShardRuntime, ShardRuntimes } from './shard-runtime.js';
 
 const ITERATOR_KEY_META_KEY = 'server/iterator-key';
 const VIEWS = slotKey<Views>('record-path/views');

@@ -20,8 +20,8 @@ import {
   streamNotFound,
   ValidationException,
 } from '../errors.js';
-import { ShardRuntimes } from '../records/shard-runtime.js';
 import type { OpContext, StreamRef } from './services.js';
+import { ShardRuntimes } from './shard-runtime.js';
 
 const CAS_ATTEMPTS_MAX = 16;
 
