@@ -303,5 +303,5 @@ export async function startTarget(
 
 /** Project root as seen from the compiled file (dist/bench/targets.js). */
 export function projectRoot(): string {
-  return fileURLToPath(new URL('../..', import.meta.url));
+  return fileURLToPath(new URL('../../', import.meta.url));
 }

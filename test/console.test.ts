@@ -26,7 +26,7 @@ const skip =
     ? `${CHROMIUM} is missing (apt-get install chromium); this browser test runs in CI`
     : false;
 const SHOTS = process.env.SHARDLINE_SCREENSHOTS
-  ? fileURLToPath(new URL('../../docs/screenshots', import.meta.url))
+  ? fileURLToPath(new URL('../../docs/screenshots/', import.meta.url))
   : undefined;
 
 describe('web console', { skip }, () => {

@@ -32,8 +32,8 @@ const ASSETS = ['index.html', 'app.js', 'kinesis.js', 'charts.js', 'views.js', '
 const CLIENT_MODULES = ['browser.js', 'kinesis.js', 'sigv4.js', 'sha256.js'] as const;
 
 /** Beside the compiled file: dist/src/console/assets/ and dist/src/client/. */
-const ASSETS_DIR = fileURLToPath(new URL('./assets', import.meta.url));
-const CLIENT_DIR = fileURLToPath(new URL('../client', import.meta.url));
+const ASSETS_DIR = fileURLToPath(new URL('./assets/', import.meta.url));
+const CLIENT_DIR = fileURLToPath(new URL('../client/', import.meta.url));
 
 const cache = new Map<string, Buffer>();
 
