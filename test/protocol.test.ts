@@ -58,14 +58,17 @@ const jsonAnswer = (status: number, contentType: string, body: string): Answer =
   contentType,
   body: Buffer.from(body),
 });
-/** A one-member CBOR map {__type: type}: definite-length, text strings (our encoder's bytes). */
+/**
+ * A one-member CBOR map {__type: type} in the bytes AWS writes (kinesalite's 2018 recording:
+ * `bf 66 "__type" 78 19 "UnknownOperationException" ff`, an indefinite-length map).
+ */
 function cborType(type: string): Answer {
   const text = (s: string): Buffer =>
     Buffer.concat([Buffer.from(s.length < 24 ? [0x60 + s.length] : [0x78, s.length]), Buffer.from(s)]);
   return {
     status: 400,
     contentType: CBOR_CT,
-    body: Buffer.concat([Buffer.from([0xa1]), text('__type'), text(type)]),
+    body: Buffer.concat([Buffer.from([0xbf]), text('__type'), text(type), Buffer.from([0xff])]),
     cbor: { __type: type },
   };
 }

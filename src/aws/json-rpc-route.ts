@@ -22,6 +22,7 @@ import {
   CBOR_CONTENT_TYPE,
   decodeBody,
   encodeBody,
+  encodeCborTextMap,
   JSON_CONTENT_TYPE,
   type WireFormat,
 } from './protocols/codec.js';
@@ -47,10 +48,11 @@ export interface JsonRpcHooks {
   readonly faults?: FaultInjector;
 }
 
+/** `{"__type": name, message?}`; in CBOR the indefinite-length map AWS writes. */
 export function errorBody(err: AwsError, wire: WireFormat): Buffer {
-  const body: Record<string, unknown> = { __type: err.name };
+  const body: Record<string, string> = { __type: err.name };
   if (err.hasMessage) body[err.messageKey] = err.message;
-  return encodeBody(body, wire);
+  return wire === 'cbor' ? encodeCborTextMap(body) : encodeBody(body, wire);
 }
 
 const contentTypeOf = (wire: WireFormat): string => (wire === 'json' ? JSON_CONTENT_TYPE : CBOR_CONTENT_TYPE);
@@ -62,7 +64,8 @@ export function sendError(res: Res, err: AwsError, wire: WireFormat): void {
 
 export function sendInternalFailure(res: Res, wire: WireFormat): void {
   if (!res.headersSent) res.setHeader('x-amzn-ErrorType', INTERNAL_FAILURE_TYPE);
-  send(res, 500, encodeBody({ __type: INTERNAL_FAILURE_TYPE }, wire), contentTypeOf(wire));
+  const body = { __type: INTERNAL_FAILURE_TYPE };
+  send(res, 500, wire === 'cbor' ? encodeCborTextMap(body) : encodeBody(body, wire), contentTypeOf(wire));
 }
 
 /** The retired `application/json` protocol's envelope: `{"Output":{"__type":"com.amazon.coral.service#…"},"Version":"1.0"}`. */
@@ -162,7 +165,7 @@ function sendGatewayXml(service: JsonRpcService, req: Req, res: Res, target: Tar
 
 /**
  * Serves one request routed to a JSON-RPC service (the body is read, ids and CORS are set), in
- * the order AWS checks (docs/protocol.md, steps 5–12).
+ * the order AWS checks (docs/protocol.md, steps 6–15).
  */
 export async function serveJsonRpc(
   service: JsonRpcService,
