@@ -266,6 +266,14 @@ const JSON_CASES: readonly Case[] = [
  * parsed before their target is looked at.
  */
 const MATRIX: readonly Case[] = [
+  // The matrix's paths: AWS does not look at the path.
+  ['signed DELETE on /whatever', { method: 'DELETE', path: '/whatever' }, DENIED_XML],
+  ['empty POST on /whatever', { path: '/whatever', headers: target(LIST) }, SERIALIZATION_CBOR],
+  [
+    'x-amz-json-1.1 body {} on /whatever without auth',
+    { path: '/whatever', headers: jsonHeaders('ListStreams'), body: '{}', sign: false },
+    MISSING_JSON,
+  ],
   ['unsigned GET', { method: 'GET', sign: false }, MISSING_XML],
   ['unsigned PUT', { method: 'PUT', sign: false }, MISSING_XML],
   ['unsigned DELETE', { method: 'DELETE', sign: false }, MISSING_XML],
@@ -530,6 +538,16 @@ describe('front end: JSON', () => {
       body: 'x',
     });
     assertAnswer(res, unrecognizedXml('&lt;a&gt;&amp;', 'b'));
+  });
+
+  it('serves a signed ListStreams on any path (the matrix: /whatever answers as / does)', async () => {
+    for (const path of ['/whatever', '/?X-Amz-Algorith']) {
+      const res = await rawHttp(server.endpoint, { path, headers: jsonHeaders('ListStreams'), body: '{}' });
+      assert.equal(res.status, 200, res.text);
+      assert.equal(res.headers['content-type'], JSON_CT);
+      assert.equal(JSON.parse(res.text).HasMoreStreams, false);
+      assertCommonHeaders(res);
+    }
   });
 
   it('accepts complete query-string auth', async () => {
