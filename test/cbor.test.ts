@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { Decoder, Encoder, Tag } from 'cbor-x';
 import { ACCOUNT, randomName, startTestServer, type TestServer, waitFor } from './helpers.js';
-import { type RawResponse, rawHttp, recordPathAvailable } from './protocol-client.js';
+import { type RawResponse, rawHttp, rawHttp2, recordPathAvailable } from './protocol-client.js';
 
 const CBOR = 'application/x-amz-cbor-1.1';
 const decoder = new Decoder({ mapsAsObjects: true, useRecords: false, int64AsNumber: true } as never);
@@ -170,5 +170,87 @@ describe('CBOR 1.1', () => {
     assert.equal(records[2]?.Data.length, 0);
     const arrival = (records[0]?.ApproximateArrivalTimestamp ?? new Date(0)).getTime() / 1000;
     assert.ok(arrival >= before && arrival <= Date.now() + 1000, `arrival ${arrival}`);
+  });
+});
+
+// kinesalite test/connection.js (recorded against AWS): a POST without a body is answered in
+// CBOR unless its content type is JSON 1.1, whatever else it sends (no content type, JSON 1.0, an
+// unknown one, the retired application/json, CBOR itself); before the body and the signature.
+describe('CBOR answers to empty bodies', () => {
+  const cases: readonly [contentType: string | undefined, target: string | undefined, type: string][] = [
+    [undefined, undefined, 'UnknownOperationException'],
+    [undefined, 'Kinesis_20131202.ListStreams', 'SerializationException'],
+    ['application/x-amz-json-1.0', 'Kinesis_20131202.ListStreams', 'SerializationException'],
+    ['application/x-amz-json-1.1asdf', undefined, 'UnknownOperationException'],
+    ['application/json', undefined, 'UnknownOperationException'],
+    ['application/json', 'Kinesis_20131202.ListStreams', 'SerializationException'],
+    [CBOR, 'Kinesis_20131202.ListStream', 'UnknownOperationException'],
+    [CBOR, 'Kinesis_20131202.ListStreams', 'SerializationException'],
+  ];
+  for (const [contentType, target, type] of cases)
+    for (const [transport, request] of [
+      ['HTTP/1.1', rawHttp],
+      ['HTTP/2', rawHttp2],
+    ] as const)
+      it(`${contentType ?? 'no content type'}, ${target ?? 'no target'} → ${type} (${transport})`, async () => {
+        const headers: Record<string, string> = {};
+        if (contentType) headers['content-type'] = contentType;
+        if (target) headers['x-amz-target'] = target;
+        for (const sign of [true, false]) {
+          const res = await request(server.endpoint, { headers, sign });
+          assert.equal(res.status, 400);
+          assert.equal(res.headers['content-type'], CBOR);
+          assert.equal(res.headers['x-amzn-errortype'], type);
+          assert.equal(res.headers['content-length'], String(res.body.length));
+          // The bytes AWS writes (kinesalite's 2018 recording): bf (indefinite map) 66 "__type", the
+          // text head and "<type>", ff; cbor-x reads the same map.
+          const expected = Buffer.concat([
+            Buffer.from([0xbf, 0x66]),
+            Buffer.from('__type'),
+            Buffer.from(type.length < 24 ? [0x60 + type.length] : [0x78, type.length]),
+            Buffer.from(type),
+            Buffer.from([0xff]),
+          ]);
+          assert.deepEqual(res.body, expected);
+          assert.deepEqual(decoder.decode(res.body), { __type: type });
+        }
+      });
+});
+
+describe('CBOR authentication errors', () => {
+  it('answers a CBOR body without auth with MissingAuthenticationTokenException in CBOR', async () => {
+    const res = await rawHttp(server.endpoint, {
+      headers: { 'content-type': CBOR, 'x-amz-target': 'Kinesis_20131202.ListStreams', origin: 'x' },
+      body: javaBody({}),
+      sign: false,
+    });
+    assert.equal(res.status, 400);
+    assert.equal(res.headers['content-type'], CBOR);
+    assert.equal(
+      res.headers['access-control-expose-headers'],
+      'x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz-id-2,x-amzn-ErrorMessage,Date',
+    );
+    assert.deepEqual(decoder.decode(res.body), {
+      __type: 'MissingAuthenticationTokenException',
+      message: 'Missing Authentication Token',
+    });
+  });
+
+  it('parses the CBOR body before looking at the target or the signature', async () => {
+    for (const target of ['Kinesis_20131202.ListStreams', 'whatever']) {
+      const res = await rawHttp(server.endpoint, {
+        headers: { 'content-type': CBOR, 'x-amz-target': target },
+        body: Buffer.from('hello'),
+        sign: false,
+      });
+      assert.equal(res.status, 400);
+      assert.deepEqual(decoder.decode(res.body), { __type: 'SerializationException' });
+    }
+    const res = await rawHttp(server.endpoint, {
+      headers: { 'content-type': CBOR, 'x-amz-target': 'whatever' },
+      body: javaBody({}),
+      sign: false,
+    });
+    assert.deepEqual(decoder.decode(res.body), { __type: 'UnknownOperationException' });
   });
 });

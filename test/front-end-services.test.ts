@@ -21,6 +21,7 @@ import { kinesisService } from '../src/kinesis/service.js';
 import { createServices } from '../src/kinesis/state/services.js';
 import { createMemoryEngine } from '../src/storage/memory/memory-engine.js';
 import { kinesis } from './helpers.js';
+import { rawHttp } from './protocol-client.js';
 
 const fixture = (name: string): ServiceModel =>
   JSON.parse(
@@ -125,5 +126,41 @@ describe('one front end for JSON-RPC, REST-JSON and Query services', () => {
     assert.equal(res.status, 400);
     assert.match(text, /<ErrorResponse[^>]*>/);
     assert.match(text, /<Code>MissingAuthenticationTokenException<\/Code>/);
+  });
+
+  it('sends DELETE, GET and PUT under a REST-JSON path to that service, elsewhere to the Kinesis gateway', async () => {
+    const before = calls.length;
+    const del = await rawHttp(endpoint, { method: 'DELETE', path: '/2015-03-31/functions/nope' });
+    assert.equal(del.status, 404, del.text);
+    assert.equal(del.headers['x-amzn-errortype'], 'ResourceNotFoundException');
+    assert.match(String(del.headers['content-type']), /json/);
+    const get = await rawHttp(endpoint, { method: 'GET', path: '/2015-03-31/functions/f1' });
+    assert.equal(get.status, 200, get.text);
+    assert.equal(JSON.parse(get.text).Configuration.FunctionName, 'f1');
+    assert.deepEqual(calls.slice(before), [
+      'lambda:DeleteFunction:us-east-1',
+      'lambda:GetFunction:us-east-1',
+    ]);
+    // No PUT operation in this model: REST-JSON's bare 404 (the Kinesis gateway would answer a
+    // target-less PUT with the 403 AccessDeniedException).
+    const put = await rawHttp(endpoint, { method: 'PUT', path: '/2015-03-31/functions/f1', body: '{}' });
+    assert.equal(put.status, 404, put.text);
+    assert.equal(put.text, '<UnknownOperationException/>\n');
+    // Unsigned DELETE to Lambda: the REST-JSON error shape (JSON), not the XML 403.
+    const unsigned = await rawHttp(endpoint, {
+      method: 'DELETE',
+      path: '/2015-03-31/functions/f1',
+      sign: false,
+    });
+    assert.equal(unsigned.headers['x-amzn-errortype'], 'MissingAuthenticationTokenException');
+    assert.doesNotMatch(unsigned.text, /^</);
+    for (const method of ['DELETE', 'GET', 'PUT']) {
+      const kinesisGateway = await rawHttp(endpoint, { method, path: '/' });
+      assert.equal(kinesisGateway.status, 403, method);
+      assert.equal(
+        kinesisGateway.text,
+        '<AccessDeniedException>\n  <Message>Unable to determine service/operation name to be authorized</Message>\n</AccessDeniedException>\n',
+      );
+    }
   });
 });

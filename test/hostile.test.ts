@@ -27,7 +27,7 @@ import {
   type TestServer,
   waitFor,
 } from './helpers.js';
-import { jsonHeaders, rawHttp, SIGNED_HEADERS } from './protocol-client.js';
+import { jsonHeaders, rawHttp, rawHttp2, SIGNED_HEADERS } from './protocol-client.js';
 
 let server: TestServer;
 let port: number;
@@ -248,6 +248,93 @@ describe('bogus targets', () => {
       assert.equal(res.status, 400);
       assert.deepEqual(JSON.parse(res.text), { __type: 'UnknownOperationException' });
     });
+});
+
+describe('bogus targets under a content type AWS does not read', () => {
+  const xml = (type: string, message?: string) =>
+    message === undefined ? `<${type}/>\n` : `<${type}>\n  <Message>${message}</Message>\n</${type}>\n`;
+  const cases: readonly [target: string, status: number, body: string][] = [
+    ['Kinesis_20131202.__proto__', 500, xml('InternalFailure')],
+    ['Kinesis_20131202.constructor', 500, xml('InternalFailure')],
+    ['Kinesis_20131202.hasOwnProperty', 500, xml('InternalFailure')],
+    [
+      '__proto__.ListStreams',
+      403,
+      xml(
+        'UnrecognizedClientException',
+        'No authorization strategy was found for service: __proto__, operation: ListStreams',
+      ),
+    ],
+    [
+      '.ListStreams',
+      403,
+      xml('AccessDeniedException', 'Unable to determine service/operation name to be authorized'),
+    ],
+    [
+      `${'A'.repeat(10_000)}.B`,
+      403,
+      xml(
+        'UnrecognizedClientException',
+        `No authorization strategy was found for service: ${'A'.repeat(10_000)}, operation: B`,
+      ),
+    ],
+    [
+      'x.</Message><a>',
+      403,
+      xml(
+        'UnrecognizedClientException',
+        'No authorization strategy was found for service: x, operation: &lt;/Message&gt;&lt;a&gt;',
+      ),
+    ],
+  ];
+  for (const [target, status, body] of cases)
+    it(`answers ${JSON.stringify(target.slice(0, 40))} with ${status} XML`, async () => {
+      const res = await rawHttp(server.endpoint, {
+        headers: { 'content-type': 'text/plain', 'x-amz-target': target },
+        body: '{}',
+      });
+      assert.equal(res.status, status);
+      assert.equal(res.text, body);
+      assert.equal(res.headers['content-type'], undefined);
+      assert.equal(res.headers['content-length'], String(res.body.length));
+    });
+});
+
+describe('DELETE', () => {
+  const DENIED =
+    '<AccessDeniedException>\n  <Message>Unable to determine service/operation name to be authorized</Message>\n</AccessDeniedException>\n';
+
+  it('answers DELETE, with or without a body, and keeps the HTTP/1.1 connection', async () => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.on('error', () => undefined);
+    let reply = '';
+    socket.on('data', (d: Buffer) => {
+      reply += d.toString('latin1');
+    });
+    const auth = Object.entries(SIGNED_HEADERS).map(([k, v]) => `${k}: ${v}`);
+    const head = (method: string, extra: string[]) =>
+      [`${method} / HTTP/1.1`, 'Host: x', ...auth, ...extra].join('\r\n');
+    socket.write(`${head('DELETE', [])}\r\n\r\n`);
+    socket.write(`${head('DELETE', ['Content-Length: 5'])}\r\n\r\nhello`);
+    socket.write(
+      `${head('POST', ['Content-Type: application/x-amz-json-1.1', 'X-Amz-Target: Kinesis_20131202.ListStreams', 'Content-Length: 2'])}\r\n\r\n{}`,
+    );
+    await waitFor(
+      async () => ((reply.match(/HTTP\/1\.1 /g) ?? []).length >= 3 && reply.endsWith('}') ? true : undefined),
+      5000,
+    );
+    const statuses = [...reply.matchAll(/HTTP\/1\.1 (\d+)/g)].map((m) => m[1]);
+    assert.deepEqual(statuses, ['403', '403', '200']);
+    assert.equal(reply.split(DENIED).length - 1, 2);
+    assert.ok(!socket.destroyed, 'connection kept');
+    socket.destroy();
+  });
+
+  it('answers DELETE over HTTP/2 instead of resetting the stream', async () => {
+    const res = await rawHttp2(server.endpoint, { method: 'DELETE' });
+    assert.equal(res.status, 403);
+    assert.equal(res.text, DENIED);
+  });
 });
 
 describe('body size', () => {

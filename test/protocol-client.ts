@@ -1,6 +1,7 @@
 // A raw HTTP/1.1 client for front-end tests: full control over method, headers and body, and the
 // exact response bytes back (fetch adds headers and hides others).
 import http from 'node:http';
+import http2 from 'node:http2';
 import { REGION } from './helpers.js';
 
 export interface RawResponse {
@@ -51,6 +52,44 @@ export function rawHttp(endpoint: string, opts: RawOptions = {}): Promise<RawRes
     );
     req.on('error', reject);
     req.end(opts.body);
+  });
+}
+
+/** The same request as `rawHttp` over cleartext HTTP/2 (prior knowledge), on a session of its own. */
+export function rawHttp2(endpoint: string, opts: RawOptions = {}): Promise<RawResponse> {
+  const headers: http2.OutgoingHttpHeaders = {
+    ':method': opts.method ?? 'POST',
+    ':path': opts.path ?? '/',
+  };
+  for (const [name, value] of Object.entries({
+    ...(opts.sign === false ? {} : SIGNED_HEADERS),
+    ...opts.headers,
+  }))
+    headers[name.toLowerCase()] = value;
+  return new Promise((resolve, reject) => {
+    const session = http2.connect(endpoint);
+    session.on('error', reject);
+    const body = opts.body === undefined ? undefined : Buffer.from(opts.body);
+    const req = session.request(headers, { endStream: body === undefined || body.length === 0 });
+    req.on('error', (err) => {
+      session.close();
+      reject(err);
+    });
+    let status = 0;
+    let responseHeaders: http.IncomingHttpHeaders = {};
+    req.on('response', (h) => {
+      status = Number(h[':status']);
+      const { ':status': _status, ...rest } = h;
+      responseHeaders = rest as http.IncomingHttpHeaders;
+    });
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      session.close();
+      const data = Buffer.concat(chunks);
+      resolve({ status, headers: responseHeaders, body: data, text: data.toString('utf8') });
+    });
+    if (body !== undefined && body.length > 0) req.end(body);
   });
 }
 

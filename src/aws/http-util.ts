@@ -9,8 +9,17 @@ export function send(res: Res, status: number, body: Buffer | string, contentTyp
   res.end(body);
 }
 
-/** AWS's gateway-level 403s: a bare XML document (exposing only these two headers to browsers). */
-export function sendXmlError(res: Res, type: string, message: string, cors: boolean): void {
-  if (cors) res.setHeader('Access-Control-Expose-Headers', 'x-amz-request-id, x-amz-id-2');
-  send(res, 403, `<${type}>\n  <Message>${message}</Message>\n</${type}>\n`);
+const XML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+const escapeXml = (text: string): string => text.replace(/[&<>]/g, (c) => XML_ESCAPES[c] ?? c);
+
+/**
+ * AWS's gateway-level errors: a bare XML document without a content type,
+ * `<Type>\n  <Message>…</Message>\n</Type>\n`, or `<Type/>\n` when there is no message.
+ */
+export function sendXmlError(res: Res, status: number, type: string, message?: string): void {
+  const body =
+    message === undefined
+      ? `<${type}/>\n`
+      : `<${type}>\n  <Message>${escapeXml(message)}</Message>\n</${type}>\n`;
+  send(res, status, body);
 }

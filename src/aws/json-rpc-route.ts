@@ -1,7 +1,8 @@
 // The JSON 1.0/1.1 + CBOR route of the front end, for the service a request was routed to: the
-// gateway's checks in the order AWS applies them (documented by kinesalite's tests, recorded
-// against AWS): method and content type, target, authentication, deserialization, validation
-// against the service's model, authorization, then the operation, its encoding and its errors.
+// gateway's checks in the order AWS applies them (recorded against AWS in kinesalite's
+// test/connection.js; docs/protocol.md): method, empty body, content type, decoding, target,
+// authentication, deserialization and validation against the service's model, authorization, then
+// the operation, its encoding and its errors.
 import { randomUUID } from 'node:crypto';
 import {
   AwsError,
@@ -21,13 +22,14 @@ import {
   CBOR_CONTENT_TYPE,
   decodeBody,
   encodeBody,
+  encodeCborTextMap,
   JSON_CONTENT_TYPE,
   type WireFormat,
 } from './protocols/codec.js';
 import type { JsonRpcService } from './service.js';
-import { checkAuth } from './sigv4.js';
+import { type AuthOutcome, checkAuth } from './sigv4.js';
 
-// JSON answers expose the full list; AWS's XML 403s expose only two (http-util.ts).
+// Every answer to a request with an Origin exposes these (the preflight answers in pipeline.ts).
 const EXPOSE_HEADERS =
   'x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz-id-2,x-amzn-ErrorMessage,Date';
 const NO_QUERY: URLSearchParams = new URLSearchParams();
@@ -46,10 +48,11 @@ export interface JsonRpcHooks {
   readonly faults?: FaultInjector;
 }
 
+/** `{"__type": name, message?}`; in CBOR the indefinite-length map AWS writes. */
 export function errorBody(err: AwsError, wire: WireFormat): Buffer {
-  const body: Record<string, unknown> = { __type: err.name };
+  const body: Record<string, string> = { __type: err.name };
   if (err.hasMessage) body[err.messageKey] = err.message;
-  return encodeBody(body, wire);
+  return wire === 'cbor' ? encodeCborTextMap(body) : encodeBody(body, wire);
 }
 
 const contentTypeOf = (wire: WireFormat): string => (wire === 'json' ? JSON_CONTENT_TYPE : CBOR_CONTENT_TYPE);
@@ -61,15 +64,18 @@ export function sendError(res: Res, err: AwsError, wire: WireFormat): void {
 
 export function sendInternalFailure(res: Res, wire: WireFormat): void {
   if (!res.headersSent) res.setHeader('x-amzn-ErrorType', INTERNAL_FAILURE_TYPE);
-  send(res, 500, encodeBody({ __type: INTERNAL_FAILURE_TYPE }, wire), contentTypeOf(wire));
+  const body = { __type: INTERNAL_FAILURE_TYPE };
+  send(res, 500, wire === 'cbor' ? encodeCborTextMap(body) : encodeBody(body, wire), contentTypeOf(wire));
 }
 
-function sendDeprecatedJson(res: Res, type: string, messageKey: 'message' | 'Message'): void {
-  const body = JSON.stringify({
-    Output: { __type: `com.amazon.coral.service#${type}`, [messageKey]: null },
-    Version: '1.0',
-  });
-  send(res, 200, body, 'application/json');
+/** The retired `application/json` protocol's envelope: `{"Output":{"__type":"com.amazon.coral.service#…"},"Version":"1.0"}`. */
+function sendDeprecatedJson(res: Res, status: number, type: string): void {
+  send(
+    res,
+    status,
+    `{"Output":{"__type":"com.amazon.coral.service#${type}"},"Version":"1.0"}`,
+    'application/json',
+  );
 }
 
 function wireOf(contentType: string): WireFormat | 'deprecated-json' | undefined {
@@ -80,17 +86,21 @@ function wireOf(contentType: string): WireFormat | 'deprecated-json' | undefined
 }
 
 interface Target {
+  /** Before the first dot (the whole header when there is none). */
+  readonly prefix: string;
+  /** After the first dot ('' when there is none). */
   readonly operation: string;
   /** The prefix is the service's and the operation is in its model. */
   readonly known: boolean;
 }
 
 function parseTarget(service: JsonRpcService, header: string | string[] | undefined): Target {
-  const target = String(header ?? '');
+  const target = header === undefined ? '' : String(header);
   const dot = target.indexOf('.');
   const prefix = dot >= 0 ? target.slice(0, dot) : target;
   const operation = dot >= 0 ? target.slice(dot + 1) : '';
   return {
+    prefix,
     operation,
     known: prefix === service.targetPrefix && Object.hasOwn(service.model.operations, operation),
   };
@@ -101,7 +111,62 @@ function queryOf(url: string | undefined): URLSearchParams {
   return q < 0 ? NO_QUERY : new URLSearchParams((url as string).slice(q + 1));
 }
 
-/** Serves one request routed to a JSON-RPC service (the body is read, ids and CORS are set). */
+const BOTH_AUTH_MESSAGE =
+  "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.";
+
+/** The SigV4 shape check (sigv4.ts): the auth, or the error AWS answers (JSON/CBOR or XML form). */
+function authenticate(req: Req, query: URLSearchParams): AuthOutcome {
+  return checkAuth(req.headers.authorization, query, Boolean(req.headers['x-amz-date'] || req.headers.date));
+}
+
+function authError(outcome: Exclude<AuthOutcome, { kind: 'ok' }>): AwsError {
+  if (outcome.kind === 'missing')
+    return new MissingAuthenticationTokenException('Missing Authentication Token');
+  if (outcome.kind === 'both') return new InvalidSignatureException(BOTH_AUTH_MESSAGE);
+  return new IncompleteSignatureException(outcome.message);
+}
+
+interface XmlAnswer {
+  readonly status: number;
+  readonly type: string;
+  readonly message?: string;
+}
+
+/**
+ * AWS's answer to a request it cannot read as JSON/CBOR (not a POST, or a body under another
+ * content type): authentication first, then what the target names, all as bare XML.
+ */
+function gatewayXmlAnswer(service: JsonRpcService, req: Req, target: Target): XmlAnswer {
+  const auth = authenticate(req, queryOf(req.url));
+  if (auth.kind !== 'ok') {
+    const err = authError(auth);
+    return { status: 403, type: err.name, message: err.message };
+  }
+  if (target.prefix === '' || target.operation === '')
+    return {
+      status: 403,
+      type: 'AccessDeniedException',
+      message: 'Unable to determine service/operation name to be authorized',
+    };
+  if (target.prefix !== service.targetPrefix)
+    return {
+      status: 403,
+      type: 'UnrecognizedClientException',
+      message: `No authorization strategy was found for service: ${target.prefix}, operation: ${target.operation}`,
+    };
+  if (!target.known) return { status: 500, type: INTERNAL_FAILURE_TYPE };
+  return { status: 404, type: 'UnknownOperationException' };
+}
+
+function sendGatewayXml(service: JsonRpcService, req: Req, res: Res, target: Target): void {
+  const { status, type, message } = gatewayXmlAnswer(service, req, target);
+  sendXmlError(res, status, type, message);
+}
+
+/**
+ * Serves one request routed to a JSON-RPC service (the body is read, ids and CORS are set), in
+ * the order AWS checks (docs/protocol.md, steps 6–15).
+ */
 export async function serveJsonRpc(
   service: JsonRpcService,
   hooks: JsonRpcHooks,
@@ -111,40 +176,24 @@ export async function serveJsonRpc(
   requestId: string,
 ): Promise<void> {
   let body = requestBody;
-  const origin = req.headers.origin;
-  const query = queryOf(req.url);
-  const authorization = req.headers.authorization;
-  const hasAuth = authorization !== undefined || query.has('X-Amz-Algorithm');
-  const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  const wire = req.method === 'POST' ? wireOf(contentType) : undefined;
+  if (req.headers.origin) res.setHeader('Access-Control-Expose-Headers', EXPOSE_HEADERS);
   const target = parseTarget(service, req.headers['x-amz-target']);
-
-  if (wire === undefined) {
-    if (!hasAuth)
-      sendXmlError(res, 'MissingAuthenticationTokenException', 'Missing Authentication Token', !!origin);
-    else
-      sendXmlError(
-        res,
-        'AccessDeniedException',
-        'Unable to determine service/operation name to be authorized',
-        !!origin,
-      );
-    return;
-  }
-  if (origin) res.setHeader('Access-Control-Expose-Headers', EXPOSE_HEADERS);
-  if (wire === 'deprecated-json') {
-    // The legacy JSON protocol is never served: AWS answers with its old error envelope.
-    if (body.length > 0 && decodeBody(body, 'json') === undefined)
-      sendDeprecatedJson(res, 'SerializationException', 'Message');
-    else sendDeprecatedJson(res, 'UnknownOperationException', 'message');
-    return;
-  }
+  if (req.method !== 'POST') return sendGatewayXml(service, req, res, target);
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (body.length === 0)
     return sendError(
       res,
       target.known ? new SerializationException() : new UnknownOperationException(),
-      wire,
+      contentType === JSON_CONTENT_TYPE ? 'json' : 'cbor',
     );
+  const wire = wireOf(contentType);
+  if (wire === undefined) return sendGatewayXml(service, req, res, target);
+  if (wire === 'deprecated-json') {
+    // The retired JSON protocol is never served: AWS answers with its old error envelope.
+    if (decodeBody(body, 'json') === undefined) sendDeprecatedJson(res, 400, 'SerializationException');
+    else sendDeprecatedJson(res, 404, 'UnknownOperationException');
+    return;
+  }
   // An operation with a fast path has its plain JSON body read straight into validated input;
   // anything else (and every error) goes through the generic decode, deserialize and validate.
   let fast: Record<string, unknown> | undefined;
@@ -161,18 +210,8 @@ export async function serveJsonRpc(
   if (parsed === undefined) return sendError(res, new SerializationException(), wire);
   if (!target.known) return sendError(res, new UnknownOperationException(), wire);
 
-  const auth = checkAuth(authorization, query, Boolean(req.headers['x-amz-date'] || req.headers.date));
-  if (auth.kind === 'missing')
-    return sendError(res, new MissingAuthenticationTokenException('Missing Authentication Token'), wire);
-  if (auth.kind === 'both')
-    return sendError(
-      res,
-      new InvalidSignatureException(
-        "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.",
-      ),
-      wire,
-    );
-  if (auth.kind === 'incomplete') return sendError(res, new IncompleteSignatureException(auth.message), wire);
+  const auth = authenticate(req, queryOf(req.url));
+  if (auth.kind !== 'ok') return sendError(res, authError(auth), wire);
 
   // The signal is made on first use (few operations want one): an AbortController per request
   // showed in PutRecord profiles, and abort() builds a DOMException, so only a response cut short

@@ -1,8 +1,9 @@
 // The front end every service shares: one request handler for all the services on the port.
 // Per request: plain routes (health, metrics, console, admin) → body limit (413) → request ids and
-// CORS → route to a service (aws/router.ts) → that service's protocol route (for JSON 1.x + CBOR:
-// json-rpc-route.ts: content type, target, authentication, decode, validate against the service's
-// model, authorize, handler, encode, errors).
+// CORS (preflight) → route to a service (aws/router.ts) → that service's protocol route (for JSON
+// 1.x + CBOR: json-rpc-route.ts: method, empty body, content type, decode, target, authentication,
+// validate against the service's model, authorize, handler, encode, errors). Every method reaches
+// the route: what a DELETE or GET gets is the routed service's answer.
 import { randomFillSync, randomUUID } from 'node:crypto';
 import http2 from 'node:http2';
 import { send } from './http-util.js';
@@ -80,12 +81,6 @@ function rejectTooLarge(req: Req, res: Res, drainMs: number): void {
   send(res, 413, '');
 }
 
-/** AWS hangs up on DELETE without answering. */
-function hangUp(req: Req): void {
-  if (isHttp2(req)) req.stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
-  else req.socket.destroy();
-}
-
 export function createRequestHandler(options: FrontEndOptions): (req: Req, res: Res) => void {
   const opts = {
     bodyBytesMax: options.bodyBytesMax ?? frontEndLimits.requestBodyBytesMax,
@@ -111,7 +106,6 @@ async function handle(
   res: Res,
 ): Promise<void> {
   if (options.route?.(req, res)) return;
-  if (req.method === 'DELETE') return hangUp(req);
 
   const body = await readBody(req, opts.bodyBytesMax);
   if (body === 'aborted') return;

@@ -2,7 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Decoder } from 'cbor-x';
 import fc from 'fast-check';
-import { CBOR_DEPTH_MAX, decodeBody, decodeCbor, encodeBody, encodeCbor, encodeJson } from './codec.js';
+import {
+  CBOR_DEPTH_MAX,
+  decodeBody,
+  decodeCbor,
+  encodeBody,
+  encodeCbor,
+  encodeCborTextMap,
+  encodeJson,
+} from './codec.js';
 
 const hex = (s: string): Buffer => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 const text = (s: string): string => Buffer.from(s, 'utf8').toString('hex');
@@ -17,6 +25,21 @@ const JAVA_TIMESTAMP = hex(`a1 69${text('Timestamp')} c1 1b 0000018bcfe5687b`);
 describe('CBOR encoding (golden bytes)', () => {
   it('writes maps with text keys', () => {
     assert.deepEqual(encodeCbor({ StreamName: 's' }), hex(`a1 6a${text('StreamName')} 61${text('s')}`));
+  });
+
+  it("writes error maps as AWS's Jackson does: indefinite length (recorded bytes)", () => {
+    assert.deepEqual(
+      encodeCborTextMap({ __type: 'UnknownOperationException' }),
+      hex(`bf 66${text('__type')} 78 19${text('UnknownOperationException')} ff`),
+    );
+    assert.deepEqual(
+      encodeCborTextMap({ __type: 'SerializationException' }),
+      hex(`bf 66${text('__type')} 76${text('SerializationException')} ff`),
+    );
+    for (const length of [0, 23, 24, 255, 256, 65_535, 65_536]) {
+      const value = 'é'.repeat(length >> 1) + 'a'.repeat(length & 1);
+      assert.deepEqual(decodeCbor(encodeCborTextMap({ k: value, __type: 'T' })), { k: value, __type: 'T' });
+    }
   });
 
   it('writes blobs as byte strings', () => {

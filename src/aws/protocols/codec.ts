@@ -96,6 +96,33 @@ export function encodeCbor(value: unknown): Buffer {
   return Buffer.from(cborEncoder.encode(toCborValue(value)));
 }
 
+/** A CBOR text string's head (major type 3) for a UTF-8 length. */
+function cborTextHead(length: number): Buffer {
+  if (length < 24) return Buffer.from([0x60 + length]);
+  if (length < 0x100) return Buffer.from([0x78, length]);
+  const head = Buffer.alloc(length < 0x10000 ? 3 : 5);
+  head[0] = length < 0x10000 ? 0x79 : 0x7a;
+  if (length < 0x10000) head.writeUInt16BE(length, 1);
+  else head.writeUInt32BE(length, 1);
+  return head;
+}
+
+/**
+ * A map of text strings as AWS's Jackson writes its CBOR errors: an indefinite-length map
+ * (0xbf … 0xff), e.g. `bf 66 "__type" 78 19 "UnknownOperationException" ff` (recorded against
+ * AWS in kinesalite's test/connection.js).
+ */
+export function encodeCborTextMap(members: Readonly<Record<string, string>>): Buffer {
+  const parts: Buffer[] = [Buffer.from([0xbf])];
+  for (const [key, value] of Object.entries(members))
+    for (const text of [key, value]) {
+      const bytes = Buffer.from(text, 'utf8');
+      parts.push(cborTextHead(bytes.length), bytes);
+    }
+  parts.push(Buffer.from([0xff]));
+  return Buffer.concat(parts);
+}
+
 class CborError extends Error {}
 
 const fail = (what: string): never => {
