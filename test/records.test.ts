@@ -159,7 +159,7 @@ describe('record path via SDK v3', () => {
       );
     });
 
-    it('accepts a SequenceNumberForOrdering it issued and orders after it; rejects foreign ones', async () => {
+    it('accepts a SequenceNumberForOrdering it issued, "0" and "5", and orders after it; rejects unreadable ones', async () => {
       const first = await client.send(
         new PutRecordCommand({ StreamName: stream3, PartitionKey: 'a', Data: new Uint8Array([1]) }),
       );
@@ -172,17 +172,29 @@ describe('record path via SDK v3', () => {
         }),
       );
       assert.ok(BigInt(second.SequenceNumber!) > BigInt(first.SequenceNumber!));
+      // AWS accepts small numbers (recorded: kinesalite test/putRecord.js).
+      for (const ordering of ['0', '5'])
+        await client.send(
+          new PutRecordCommand({
+            StreamName: stream3,
+            PartitionKey: 'a',
+            Data: new Uint8Array(),
+            SequenceNumberForOrdering: ordering,
+          }),
+        );
+      // Version 4 of the 47-hex-digit layout (recorded as invalid).
+      const v4 = BigInt('0x20000000000000000000000000000000000000000000004').toString();
       await rejects(
         client.send(
           new PutRecordCommand({
             StreamName: stream3,
             PartitionKey: 'a',
             Data: new Uint8Array(),
-            SequenceNumberForOrdering: '5',
+            SequenceNumberForOrdering: v4,
           }),
         ),
         'InvalidArgumentException',
-        `ExclusiveMinimumSequenceNumber 5 used in PutRecord on stream ${stream3} under account ${ACCOUNT} is invalid.`,
+        `ExclusiveMinimumSequenceNumber ${v4} used in PutRecord on stream ${stream3} under account ${ACCOUNT} is invalid.`,
       );
     });
 
@@ -434,7 +446,7 @@ describe('record path via SDK v3', () => {
       );
     });
 
-    it('rejects sequence numbers of another shard, of nobody, and beyond the tip', async () => {
+    it('rejects sequence numbers of another shard, unreadable ones, and beyond the tip', async () => {
       const put = await client.send(
         new PutRecordCommand({
           StreamName: stream3,
@@ -453,9 +465,16 @@ describe('record path via SDK v3', () => {
       await rejects(
         iterator(stream3, 'shardId-000000000000', 'AT_SEQUENCE_NUMBER', { StartingSequenceNumber: '5' }),
         'InvalidArgumentException',
-        `StartingSequenceNumber 5 used in GetShardIterator on shard shardId-000000000000 in stream ${stream3} under account ${ACCOUNT} is invalid.`,
+        'Invalid StartingSequenceNumber. It encodes shardId-000000000005, while it was used in a call to a shard with shardId-000000000000',
       );
-      const beyond = (BigInt(put.SequenceNumber!) + 1000n).toString();
+      const v3 = BigInt('0x20000000000000000000000000000000000000000000003').toString();
+      await rejects(
+        iterator(stream3, 'shardId-000000000000', 'AT_SEQUENCE_NUMBER', { StartingSequenceNumber: v3 }),
+        'InvalidArgumentException',
+        `StartingSequenceNumber ${v3} used in GetShardIterator on shard shardId-000000000000 in stream ${stream3} under account ${ACCOUNT} is invalid.`,
+      );
+      // The counter (hex digits 11..26, bits 80..143) carries the offset: 1000 records further on.
+      const beyond = (BigInt(put.SequenceNumber!) + (1000n << 80n)).toString();
       await rejects(
         iterator(stream3, 'shardId-000000000000', 'AFTER_SEQUENCE_NUMBER', {
           StartingSequenceNumber: beyond,

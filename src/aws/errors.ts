@@ -75,5 +75,7 @@ export const ValidationException = errorClass(frontEndErrors, 'ValidationExcepti
 export const ServiceUnavailableException = errorClass(frontEndErrors, 'ServiceUnavailableException');
 /** Unexpected failures: AWS answers 500 with this bare type and no message. */
 export const INTERNAL_FAILURE_TYPE = 'InternalFailure';
+/** AWS's bare InternalFailure (500, no message) as a deliberate answer (some recorded inputs get it). */
+export const InternalFailure = errorClass(frontEndErrors, INTERNAL_FAILURE_TYPE);
 export const AccessDeniedException = errorClass(frontEndErrors, 'AccessDeniedException');
 export const UnrecognizedClientException = errorClass(frontEndErrors, 'UnrecognizedClientException');

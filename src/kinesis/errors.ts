@@ -13,6 +13,7 @@ import {
 export {
   AwsError as KinesisError,
   IncompleteSignatureException,
+  InternalFailure,
   InvalidSignatureException,
   MissingAuthenticationTokenException,
   SerializationException,

@@ -11,7 +11,7 @@ import type { Res } from '../../aws/operation.js';
 import type { WireFormat } from '../../aws/protocols/codec.js';
 import { EVENT_STREAM_CONTENT_TYPE } from '../../aws/protocols/event-stream.js';
 import { LogNotFoundError, type ReadResult, type StoredRecord } from '../../storage/engine.js';
-import { encodeSequenceNumber, sequenceNumbersOf, streamTagOf } from '../domain/sequence-number.js';
+import { positionAfter, sequenceNumbersOf } from '../domain/sequence-number.js';
 import { logIdOf, type ShardMeta, type StreamMeta } from '../domain/stream-model.js';
 import { InternalFailureException, KinesisError, ResourceInUseException } from '../errors.js';
 import { limits } from '../limits.js';
@@ -83,7 +83,6 @@ export class Subscription {
   #wakeUp: (() => void) | undefined;
   /** Releases a write that waits for 'drain' (only a stop does; new records must not). */
   #unblockWrite: (() => void) | undefined;
-  readonly #tag: number;
   #lastEventMs = 0;
   #lastRefreshMs = 0;
   /** Arrival time of the newest record read so far: log timestamps never decrease, so once it is
@@ -98,10 +97,9 @@ export class Subscription {
     this.#shard = options.shard;
     this.#offset = options.offset;
     this.#logId = logIdOf(options.stream, options.shard.index);
-    this.#tag = streamTagOf(options.stream.uid);
-    // Before any record is delivered, "after the record before the start" resumes at the start
-    // (offset -1 encodes as the shard's StartingSequenceNumber).
-    this.#continuation = encodeSequenceNumber(this.#tag, options.shard.index, options.offset - 1);
+    // Before any record is delivered, the position between the record before the start and the
+    // start: AT and AFTER it both resume at the start.
+    this.#continuation = positionAfter(options.shard, options.offset - 1);
     this.#budget =
       options.bytesPerSecond === undefined
         ? undefined
@@ -199,7 +197,7 @@ export class Subscription {
         this.#offset = Math.max(this.#offset, result.nextOffset);
         return 'idle';
       }
-      const seqs = sequenceNumbersOf(this.#tag, this.#shard.index, result.records);
+      const seqs = sequenceNumbersOf(this.#shard, result.records);
       batch =
         key === undefined
           ? { ...result, sequenceNumbers: seqs, heads: new Map(), bytes: 0 }
@@ -211,7 +209,8 @@ export class Subscription {
     this.#lastReadTimestampMs = last.timestampMs;
     this.#budget?.spend(recordBytes(records), Date.now());
     this.#offset = nextOffset;
-    this.#continuation = encodeSequenceNumber(this.#tag, this.#shard.index, last.offset);
+    // AWS's continuation is a distinct position after the last record, not its number.
+    this.#continuation = positionAfter(this.#shard, last.offset);
     const behind = nextOffset >= endOffset ? 0 : Math.max(0, Date.now() - last.timestampMs);
     const ended = closedEnd !== undefined && nextOffset >= closedEnd;
     const tail = ended ? { ...this.#tail(0), ChildShards: this.#childShards() } : this.#tail(behind);

@@ -9,7 +9,7 @@ import {
   type ReadResult,
   type StoredRecord,
 } from '../../storage/engine.js';
-import { sequenceNumbersOf, streamTagOf } from '../domain/sequence-number.js';
+import { sequenceNumbersOf } from '../domain/sequence-number.js';
 import {
   amzUtcString,
   decodeIterator,
@@ -63,14 +63,13 @@ export const getRecords: Handler<'GetRecords'> = async (services, input, ctx) =>
 
   const cutoffMs = retentionCutoffMs(services, view.meta, ctx.nowMs);
   // A closed shard whose data all passed retention has nothing left to read (its log may be gone).
-  if (isExpiredShard(shard, cutoffMs))
-    return respond(ctx, view, [], shard.index, endOfShard(view.meta, shard));
+  if (isExpiredShard(shard, cutoffMs)) return respond(ctx, view, [], shard, endOfShard(view.meta, shard));
 
   // An iterator from an earlier stream of the same name reads nothing; its successor starts at
   // the new stream's beginning (AWS answers such iterators with an empty page too).
   if (view.meta.uid !== pos.streamUid) {
     const { startOffset } = await services.engine.logs.bounds(logIdOf(view.meta, shard.index));
-    return respond(ctx, view, [], shard.index, {
+    return respond(ctx, view, [], shard, {
       NextShardIterator: next(startOffset),
       MillisBehindLatest: 0,
     });
@@ -78,7 +77,7 @@ export const getRecords: Handler<'GetRecords'> = async (services, input, ctx) =>
 
   const closedEnd = shard.closedEndOffset;
   const limit = Math.min(input.Limit ?? limits.getRecordsRecordsMax, remaining(pos.offset, closedEnd));
-  if (limit === 0) return respond(ctx, view, [], shard.index, endOfShard(view.meta, shard));
+  if (limit === 0) return respond(ctx, view, [], shard, endOfShard(view.meta, shard));
 
   const logId = logIdOf(view.meta, shard.index);
   const rt = admitRead(services, view, shard.index, logId, ctx.nowMs);
@@ -94,7 +93,7 @@ export const getRecords: Handler<'GetRecords'> = async (services, input, ctx) =>
   } catch (err) {
     // The retention sweeper dropped a closed shard's log after this call loaded the stream.
     if (err instanceof LogNotFoundError && closedEnd !== undefined)
-      return respond(ctx, view, [], shard.index, endOfShard(view.meta, shard));
+      return respond(ctx, view, [], shard, endOfShard(view.meta, shard));
     throw err;
   }
   const { records, nextOffset, endOffset } = result;
@@ -109,7 +108,7 @@ export const getRecords: Handler<'GetRecords'> = async (services, input, ctx) =>
           MillisBehindLatest: caughtUp || last === undefined ? 0 : Math.max(0, ctx.nowMs - last.timestampMs),
         };
   metricsOf(services)?.getRecords(view.meta, shard.index, records, ctx.nowMs);
-  return respond(ctx, view, records, shard.index, tail);
+  return respond(ctx, view, records, shard, tail);
 };
 
 /**
@@ -243,10 +242,10 @@ function respond(
   ctx: OpContext,
   view: StreamView,
   records: readonly StoredRecord[],
-  shardIndex: number,
+  shard: ShardMeta,
   tail: GetRecordsTail,
 ): EncodedBody | GetRecordsOutput {
-  const seqs = sequenceNumbersOf(streamTagOf(view.meta.uid), shardIndex, records);
+  const seqs = sequenceNumbersOf(shard, records);
   const encryption = view.encrypted ? 'KMS' : undefined;
   if (ctx.wire === 'json') return new EncodedBody(encodeGetRecordsJson(records, seqs, encryption, tail));
   return {

@@ -2,11 +2,12 @@
 // an iterator token.
 
 import { LogNotFoundError } from '../../storage/engine.js';
-import { decodeSequenceNumber } from '../domain/sequence-number.js';
+import { encodedShardId, parseSequenceNumber, shardPosition } from '../domain/sequence-number.js';
 import { encodeIterator } from '../domain/shard-iterator.js';
 import { isExpiredShard, logIdOf, type ShardMeta, shardIdOf } from '../domain/stream-model.js';
 import {
   DryRunOperationException,
+  InternalFailure,
   InvalidArgumentException,
   ProvisionedThroughputExceededException,
   ResourceNotFoundException,
@@ -160,18 +161,25 @@ async function sequenceOffset(
       `StartingSequenceNumber ${seq} used in GetShardIterator on shard ${shardId} in stream ${meta.name} ` +
         `under account ${meta.account} is invalid${suffix}.`,
     );
-  const pos = decodeSequenceNumber(seq);
-  if (pos === undefined) throw invalid('');
-  if (pos.shardIndex !== shard.index)
+  // The order of AWS's checks (recorded): unreadable → invalid; another shard → "It encodes";
+  // another version or shard creation time → invalid (an InternalFailure for a version-0 number).
+  const parsed = parseSequenceNumber(seq);
+  if (parsed === undefined) throw invalid('');
+  if (parsed.shardIndex !== shard.index)
     throw new InvalidArgumentException(
-      `Invalid StartingSequenceNumber. It encodes ${shardIdOf(pos.shardIndex)}, while it was used in a call to a shard with ${shardId}`,
+      `Invalid StartingSequenceNumber. It encodes ${encodedShardId(parsed.shardIndex)}, while it was used in a call to a shard with ${shardId}`,
     );
+  const pos = shardPosition(parsed, shard, meta.uid);
+  if (pos === undefined && parsed.kind === 'aws' && parsed.version === 0) throw new InternalFailure();
   const { endOffset } = await services.engine.logs.bounds(logIdOf(meta, shard.index));
-  // Numbers of another stream (tag) or past the shard's last record were never issued here.
-  if (pos.streamTag !== view.tag || pos.offset >= endOffset)
+  // Numbers of another stream or past the shard's last record were never issued here.
+  if (pos === undefined || pos.offset >= endOffset)
     throw invalid(' because it did not come from this stream');
-  // offset -1 is the shard's StartingSequenceNumber: AT and AFTER it both start at the first record.
+  // offset -1 is the shard's StartingSequenceNumber: AT and AFTER it both start at the first record;
+  // a position between two records (a fan-out continuation) starts at the later one either way.
   const offset =
-    input.ShardIteratorType === 'AFTER_SEQUENCE_NUMBER' ? pos.offset + 1 : Math.max(pos.offset, 0);
+    input.ShardIteratorType === 'AFTER_SEQUENCE_NUMBER' || pos.between
+      ? pos.offset + 1
+      : Math.max(pos.offset, 0);
   return Math.min(offset, shard.closedEndOffset ?? Number.MAX_SAFE_INTEGER);
 }

@@ -125,7 +125,7 @@ export const listShards: Handler<'ListShards'> = async (services, input, ctx) =>
   const last = page[page.length - 1];
   const more = matching.length > page.length && last !== undefined;
   return {
-    Shards: page.map((shard) => shardOutput(meta, shard)),
+    Shards: page.map((shard) => shardOutput(shard)),
     ...(more
       ? {
           NextToken: encodeNextToken(

@@ -1,5 +1,5 @@
 // PutRecord: one record, routed like a PutRecords entry, with the optional SequenceNumberForOrdering.
-import { decodeSequenceNumber } from '../domain/sequence-number.js';
+import { parseSequenceNumber, streamTagOf } from '../domain/sequence-number.js';
 import { shardIdOf } from '../domain/stream-model.js';
 import { InvalidArgumentException } from '../errors.js';
 import type { PutRecordOutput } from '../model-types.js';
@@ -12,9 +12,16 @@ export const putRecord: Handler<'PutRecord'> = async (services, input, ctx) => {
   const check = (view: StreamView) => {
     if (ordering === undefined) return;
     // Offsets only grow, so any sequence number we issued for this shard is already below the new
-    // record's; we reject only numbers that we could never have issued.
-    const pos = decodeSequenceNumber(ordering);
-    if (pos === undefined || pos.shardIndex >= view.meta.nextShardIndex)
+    // record's. AWS accepts numbers of other shards and versions (and "0"); it rejects only the
+    // unreadable ones and those whose time field lies in the future. A number of Shardline's
+    // earlier layout is accepted when it names this stream and one of its shards.
+    const parsed = parseSequenceNumber(ordering);
+    const bad =
+      parsed === undefined ||
+      (parsed.kind === 'aws'
+        ? parsed.timeSecs !== undefined && parsed.timeSecs * 1000 > Date.now() + 1000
+        : parsed.streamTag !== streamTagOf(view.meta.uid) || parsed.shardIndex >= view.meta.nextShardIndex);
+    if (bad)
       throw new InvalidArgumentException(
         `ExclusiveMinimumSequenceNumber ${ordering} used in PutRecord on stream ${view.meta.name} ` +
           `under account ${view.meta.account} is invalid.`,

@@ -277,7 +277,7 @@ async function appendGroups(
       services.engine.logs.append(logIdOf(view.meta, shard.index), batch).then(
         ({ firstOffset }) => {
           rt.leave();
-          const seqs = encodeSequenceRange(view.tag, shard.index, firstOffset, written.length);
+          const seqs = encodeSequenceRange(shard, firstOffset, written.length);
           const shardId = shardIdOf(shard.index);
           for (let k = 0; k < written.length; k++)
             results[written[k]!] = { SequenceNumber: seqs[k]!, ShardId: shardId };
@@ -334,7 +334,7 @@ export async function putOne(
       return {
         view,
         shardIndex: shard.index,
-        sequenceNumber: encodeSequenceNumber(view.tag, shard.index, firstOffset),
+        sequenceNumber: encodeSequenceNumber(shard, firstOffset),
       };
     } finally {
       rt.leave();

@@ -10,7 +10,6 @@ import { randomBytes } from 'node:crypto';
 import { slotKey } from '../../core/slots.js';
 import { RevisionConflictError } from '../../storage/engine.js';
 import { md5Words } from '../domain/md5.js';
-import { streamTagOf } from '../domain/sequence-number.js';
 import { ITERATOR_KEY_BYTES } from '../domain/shard-iterator.js';
 import {
   isOpen,
@@ -50,8 +49,6 @@ export interface StreamView {
   readonly shardsByIndex: ReadonlyMap<number, ShardMeta>;
   readonly maxRecordBytes: number;
   readonly encrypted: boolean;
-  /** The stream's tag inside its sequence numbers. */
-  readonly tag: number;
 }
 
 interface Views {
@@ -109,7 +106,6 @@ function buildView(runtimes: ShardRuntimes, revision: number, meta: StreamMeta):
     shardsByIndex: new Map(meta.shards.map((s) => [s.index, s])),
     maxRecordBytes: meta.maxRecordSizeKiB * 1024,
     encrypted: meta.encryptionType === 'KMS',
-    tag: streamTagOf(meta.uid),
   };
 }
 

@@ -1,5 +1,5 @@
 // Renders stored stream metadata in the API's output shapes (shared by Describe*, ListStreams, ListShards).
-import { encodeSequenceNumber, shardStartSequenceNumber, streamTagOf } from '../domain/sequence-number.js';
+import { encodeSequenceNumber, shardStartSequenceNumber } from '../domain/sequence-number.js';
 import {
   isExpiredShard,
   isOpen,
@@ -18,15 +18,14 @@ import type {
 } from '../model-types.js';
 import { arnOf, type PendingMeta } from './stream-store.js';
 
-/** A shard in the API's Shard shape; `meta` supplies the stream tag of its sequence numbers. */
-export function shardOutput(meta: StreamMeta, shard: ShardMeta): Shard {
-  const tag = streamTagOf(meta.uid);
+/** A shard in the API's Shard shape; its sequence numbers derive from its index and creation time. */
+export function shardOutput(shard: ShardMeta): Shard {
   const range: SequenceNumberRange = {
-    StartingSequenceNumber: shardStartSequenceNumber(tag, shard.index),
+    StartingSequenceNumber: shardStartSequenceNumber(shard),
   };
   // A closed shard ends at its last record (at its start when it never had one).
   if (shard.closedEndOffset !== undefined)
-    range.EndingSequenceNumber = encodeSequenceNumber(tag, shard.index, shard.closedEndOffset - 1);
+    range.EndingSequenceNumber = encodeSequenceNumber(shard, shard.closedEndOffset - 1);
   return {
     ShardId: shardIdOf(shard.index),
     ...(shard.parent !== undefined ? { ParentShardId: shardIdOf(shard.parent) } : {}),
