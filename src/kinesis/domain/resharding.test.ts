@@ -14,6 +14,7 @@ import {
   type ShardSet,
   uniformScalingSteps,
 } from './resharding.js';
+import { encodeSequenceNumber, sequenceSecsOf, shardStartSequenceNumber } from './sequence-number.js';
 import { initialShards, isOpen, type ShardMeta } from './stream-model.js';
 
 const byStart = (a: ShardMeta, b: ShardMeta) => (BigInt(a.start) < BigInt(b.start) ? -1 : 1);
@@ -136,6 +137,48 @@ describe('resharding arithmetic', () => {
     assert.ok(intermediate.length > 0);
     for (const s of intermediate) assert.equal(s.closedEndOffset, 0);
     assert.equal(committed.find((s) => s.index === 1)?.closedEndOffset, 8);
+  });
+
+  it('children committed within the creation second of a parent carry later sequence seconds, so their numbers sort above', () => {
+    const three: ShardSet = { shards: initialShards(3, 0), nextShardIndex: 3 };
+    const plan = planOf(three, uniformScalingSteps(three, 5), 5);
+    const committed = commitPlan(
+      three.shards,
+      plan,
+      new Map([
+        [0, 7],
+        [1, 8],
+        [2, 9],
+      ]),
+      10,
+    );
+    const byIndex = new Map(committed.map((s) => [s.index, s]));
+    for (const child of committed.filter((s) => s.index >= 3)) {
+      for (const p of [child.parent, child.adjacentParent]) {
+        if (p === undefined) continue;
+        const parent = byIndex.get(p)!;
+        assert.ok(sequenceSecsOf(child) > sequenceSecsOf(parent), `${child.index} after ${p}`);
+        assert.ok(
+          BigInt(shardStartSequenceNumber(child)) > BigInt(encodeSequenceNumber(parent, 1_000_000)),
+          `${child.index} numbers above ${p}'s`,
+        );
+      }
+      assert.equal(child.createdAtMs, 10);
+    }
+    // A child created in a later second keeps its own creation time.
+    const later = commitPlan(
+      three.shards,
+      plan,
+      new Map([
+        [0, 7],
+        [1, 8],
+        [2, 9],
+      ]),
+      5000,
+    );
+    const first = later.find((s) => s.index === 3)!;
+    assert.equal(first.sequenceSecs, undefined);
+    assert.equal(sequenceSecsOf(first), 5);
   });
 
   it('split and merge rules: start+1 < key < end; ShardToMerge must be the lower neighbour', () => {

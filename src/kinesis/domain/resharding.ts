@@ -5,6 +5,7 @@
 
 import { HASH_KEY_MAX } from '../limits.js';
 import { evenRanges } from './hash-keys.js';
+import { sequenceSecsOf } from './sequence-number.js';
 import { isOpen, type ShardMeta } from './stream-model.js';
 
 export type ReshardStep =
@@ -128,11 +129,21 @@ export function commitPlan(
     if (end === undefined) throw new Error(`no end offset for closing shard ${s.index}`);
     return { ...s, closedEndOffset: end, closedAtMs: nowMs };
   });
-  const created = plan.created.map((s) => ({
-    ...s,
-    createdAtMs: nowMs,
-    ...(isOpen(s) ? {} : { closedEndOffset: 0, closedAtMs: nowMs }),
-  }));
+  // Children's sequence numbers must sort above their parents': their creation seconds lead the
+  // layout, so a child created within a parent's creation second carries the next second.
+  const secs = new Map(kept.map((s) => [s.index, sequenceSecsOf(s)]));
+  const created = plan.created.map((s) => {
+    const own = Math.floor(nowMs / 1000);
+    const parents = [s.parent, s.adjacentParent].map((p) => (p === undefined ? -1 : (secs.get(p) ?? -1)));
+    const floor = Math.max(...parents) + 1;
+    secs.set(s.index, Math.max(own, floor));
+    return {
+      ...s,
+      createdAtMs: nowMs,
+      ...(own < floor ? { sequenceSecs: floor } : {}),
+      ...(isOpen(s) ? {} : { closedEndOffset: 0, closedAtMs: nowMs }),
+    };
+  });
   return [...kept, ...created];
 }
 

@@ -26,10 +26,17 @@ const COUNTER_STEP = 1n << COUNTER_SHIFT;
 export interface ShardStamp {
   readonly index: number;
   readonly createdAtMs: number;
+  /** Overrides the creation seconds of `createdAtMs` (a child created in its parent's second). */
+  readonly sequenceSecs?: number;
+}
+
+/** The creation seconds a shard's numbers carry. */
+export function sequenceSecsOf(shard: ShardStamp): number {
+  return shard.sequenceSecs ?? Math.floor(shard.createdAtMs / 1000);
 }
 
 function createdSecs(shard: ShardStamp): bigint {
-  return BigInt(Math.floor(shard.createdAtMs / 1000));
+  return BigInt(sequenceSecsOf(shard));
 }
 
 function base(shard: ShardStamp, between = false): bigint {

@@ -19,6 +19,12 @@ export interface ShardMeta {
   readonly parent?: number;
   readonly adjacentParent?: number;
   readonly createdAtMs: number;
+  /**
+   * The creation seconds its sequence numbers carry, when not those of `createdAtMs`: a child
+   * created within its parent's creation second gets the parent's + 1, so its numbers sort above
+   * the parent's (docs/sequence-numbers.md). Absent in metadata written before it existed.
+   */
+  readonly sequenceSecs?: number;
   /** Set when the shard is closed by resharding: the log offset one past its last record. */
   readonly closedEndOffset?: number;
   readonly closedAtMs?: number;
