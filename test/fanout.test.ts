@@ -93,6 +93,40 @@ describe('SubscribeToShard via SDK v3', () => {
     return r.SequenceNumber!;
   }
 
+  it('ContinuationSequenceNumber is a distinct position after the last record; AT and AFTER it resume without loss or duplicates', async () => {
+    const { name, consumerArn } = await streamWithConsumer();
+    const first = await put(name, 'a');
+    let continuation: string | undefined;
+    let seen: string[] = [];
+    for await (const ev of await subscribe(consumerArn, { Type: 'TRIM_HORIZON' })) {
+      const e = ev.SubscribeToShardEvent!;
+      if ((e.Records ?? []).length === 0) continue;
+      seen = (e.Records ?? []).map((r) => r.SequenceNumber!);
+      continuation = e.ContinuationSequenceNumber;
+      break;
+    }
+    assert.deepEqual(seen, [first]);
+    assert.ok(continuation !== undefined);
+    assert.notEqual(continuation, first, "not the last record's number (AWS returns a position after it)");
+    assert.match(continuation, /^\d{56}$/);
+    const later = [await put(name, 'b'), await put(name, 'c')];
+    assert.ok(BigInt(first) < BigInt(continuation) && BigInt(continuation) < BigInt(later[0]!));
+    for (const [i, type] of (['AFTER_SEQUENCE_NUMBER', 'AT_SEQUENCE_NUMBER'] as const).entries()) {
+      const reg = await client.send(
+        new RegisterStreamConsumerCommand({ StreamARN: arnOf(name), ConsumerName: `resume${i}` }),
+      );
+      const got: string[] = [];
+      for await (const ev of await subscribe(reg.Consumer!.ConsumerARN!, {
+        Type: type,
+        SequenceNumber: continuation,
+      })) {
+        for (const r of ev.SubscribeToShardEvent?.Records ?? []) got.push(r.SequenceNumber!);
+        if (got.length >= later.length) break;
+      }
+      assert.deepEqual(got, later, `${type} the continuation`);
+    }
+  });
+
   it('every record, in order, across re-subscribes with AFTER_SEQUENCE_NUMBER (lifetime ends each subscription)', {
     skip: needsInProcess('internals', 'the subscription lifetime hook'),
   }, async () => {
