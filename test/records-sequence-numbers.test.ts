@@ -2,8 +2,23 @@
 // with numbers of other shards / unreadable ones, PutRecord's SequenceNumberForOrdering). The
 // expected texts are AWS's, as recorded in kinesalite's test/getShardIterator.js and test/putRecord.js.
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ACCOUNT, randomName, rawRequest, startTestServer, type TestServer, waitFor } from './helpers.js';
+import { startServer } from '../src/app.js';
+import { defaultConfig } from '../src/core/config.js';
+import { streamTagOf } from '../src/kinesis/domain/sequence-number.js';
+import { openEngine } from '../src/storage/open-engine.js';
+import {
+  ACCOUNT,
+  needsInProcess,
+  randomName,
+  rawRequest,
+  startTestServer,
+  type TestServer,
+  waitFor,
+} from './helpers.js';
 
 const fromHex = (hex: string) => BigInt(`0x${hex}`).toString();
 const hexOf = (seq: string) => BigInt(seq).toString(16);
@@ -197,6 +212,80 @@ describe('sequence numbers in AWS layout (raw HTTP)', () => {
         'InvalidArgumentException',
         invalidOrdering(seq),
       );
+    }
+  });
+});
+
+// A data directory written by an earlier version holds no encoded numbers (logs and metadata keep
+// offsets and creation times), so it serves the same numbers after a restart; numbers of the earlier
+// layout that clients still hold keep placing reads.
+describe('sequence numbers across a restart, and numbers of the earlier layout', () => {
+  it('a restarted data dir gives the same numbers; earlier-layout numbers of the stream still place reads', {
+    skip: needsInProcess('process', 'a restart on the same data dir'),
+  }, async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'shardline-seq-'));
+    const config = { ...defaultConfig, port: 0, dataDir, stateDelayMs: 0, durability: 'none' as const };
+    const open = () => openEngine({ kind: 'local', dataDir, durability: 'none' });
+    try {
+      let server = await startServer(config, await open());
+      const name = randomName('seqold');
+      const call = (target: string, body: unknown) => rawRequest(server.endpoint, target, body);
+      assert.equal((await call('CreateStream', { StreamName: name, ShardCount: 1 })).status, 200);
+      const seqs: string[] = [];
+      for (const data of ['YQ==', 'Yg==', 'Yw=='])
+        seqs.push(
+          String(
+            (await call('PutRecord', { StreamName: name, PartitionKey: 'k', Data: data })).json
+              ?.SequenceNumber,
+          ),
+        );
+      await server.close();
+
+      server = await startServer(config, await open());
+      const meta = (await server.services.streams.all(Date.now())).find((s) => s.name === name)!;
+      const read = async (seq: string, type: string) => {
+        const it0 = await call('GetShardIterator', {
+          StreamName: name,
+          ShardId: 'shardId-0',
+          ShardIteratorType: type,
+          StartingSequenceNumber: seq,
+        });
+        assert.equal(it0.status, 200, it0.body);
+        const got = await call('GetRecords', { ShardIterator: it0.json?.ShardIterator });
+        return ((got.json?.Records ?? []) as { SequenceNumber: string }[]).map((r) => r.SequenceNumber);
+      };
+      assert.deepEqual(
+        await read(seqs[0]!, 'AT_SEQUENCE_NUMBER'),
+        seqs,
+        'the same numbers after the restart',
+      );
+      const legacy = (tag: number, offset: number) =>
+        ((1n << 184n) + (BigInt(tag) << 160n) + BigInt(offset + 1)).toString();
+      const tag = streamTagOf(meta.uid);
+      assert.deepEqual(await read(legacy(tag, 1), 'AT_SEQUENCE_NUMBER'), seqs.slice(1));
+      assert.deepEqual(await read(legacy(tag, 1), 'AFTER_SEQUENCE_NUMBER'), seqs.slice(2));
+      const ok = await call('PutRecord', {
+        StreamName: name,
+        PartitionKey: 'k',
+        Data: 'ZA==',
+        SequenceNumberForOrdering: legacy(tag, 2),
+      });
+      assert.equal(ok.status, 200, ok.body);
+      const foreign = legacy(tag ^ 1, 2);
+      const bad = await call('PutRecord', {
+        StreamName: name,
+        PartitionKey: 'k',
+        Data: 'ZA==',
+        SequenceNumberForOrdering: foreign,
+      });
+      assert.equal(bad.status, 400);
+      assert.equal(
+        bad.json?.message,
+        `ExclusiveMinimumSequenceNumber ${foreign} used in PutRecord on stream ${name} under account ${ACCOUNT} is invalid.`,
+      );
+      await server.close();
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 });
