@@ -19,6 +19,7 @@ import {
   type TestServer,
   waitFor,
 } from './helpers.js';
+import { jsonHeaders, rawHttp, rawHttp2 } from './protocol-client.js';
 
 const fromHex = (hex: string) => BigInt(`0x${hex}`).toString();
 const hexOf = (seq: string) => BigInt(seq).toString(16);
@@ -192,6 +193,58 @@ describe('sequence numbers in AWS layout (raw HTTP)', () => {
       assert.equal(out.json?.ShardId, 'shardId-000000000000');
       assert.ok(BigInt(String(out.json?.SequenceNumber)) > 0n);
     }
+  });
+
+  it('the same answers, byte for byte, over HTTP/1.1 and HTTP/2', async () => {
+    const cases: [string, Record<string, unknown>, number, string][] = [
+      [
+        'GetShardIterator',
+        {
+          StreamName: name,
+          ShardId: 'shardId-0',
+          ShardIteratorType: 'AT_SEQUENCE_NUMBER',
+          StartingSequenceNumber: '5',
+        },
+        400,
+        JSON.stringify({
+          __type: 'InvalidArgumentException',
+          message:
+            'Invalid StartingSequenceNumber. It encodes shardId-000000000005, while it was used in a call to a shard with shardId-000000000000',
+        }),
+      ],
+      [
+        'GetShardIterator',
+        {
+          StreamName: name,
+          ShardId: 'shardId-0',
+          ShardIteratorType: 'AT_SEQUENCE_NUMBER',
+          StartingSequenceNumber: '0',
+        },
+        500,
+        '{"__type":"InternalFailure"}',
+      ],
+      [
+        'PutRecord',
+        {
+          StreamName: name,
+          PartitionKey: 'a',
+          Data: '',
+          SequenceNumberForOrdering: fromHex('30000000000000000000000000000000000000000000001'),
+        },
+        400,
+        JSON.stringify({
+          __type: 'InvalidArgumentException',
+          message: invalidOrdering(fromHex('30000000000000000000000000000000000000000000001')),
+        }),
+      ],
+    ];
+    for (const [target, body, status, expected] of cases)
+      for (const send of [rawHttp, rawHttp2]) {
+        const got = await send(server.endpoint, { headers: jsonHeaders(target), body: JSON.stringify(body) });
+        assert.equal(got.status, status, `${target} ${send.name}`);
+        assert.equal(got.text, expected, `${target} ${send.name}`);
+        assert.equal(got.headers['content-type'], 'application/x-amz-json-1.1');
+      }
   });
 
   it('PutRecord rejects the recorded unreadable SequenceNumberForOrdering values', async () => {
