@@ -2,17 +2,91 @@
 // run against AWS, LocalStack's AWS snapshots), checked over raw HTTP/1.1 and the SDK.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startTestServer, type TestServer } from './helpers.js';
+import {
+  CreateStreamCommand,
+  DeleteResourcePolicyCommand,
+  DescribeStreamConsumerCommand,
+  DescribeStreamSummaryCommand,
+  GetResourcePolicyCommand,
+  type KinesisClient,
+  PutResourcePolicyCommand,
+  RegisterStreamConsumerCommand,
+} from '@aws-sdk/client-kinesis';
+import { ACCOUNT, kinesis, randomName, startTestServer, type TestServer, waitFor } from './helpers.js';
 import { rawHttp } from './protocol-client.js';
 
 describe('recorded answers (issue 12)', () => {
   let server: TestServer;
+  let client: KinesisClient;
 
   before(async () => {
     server = await startTestServer({ limits: 'off' });
+    client = kinesis(server.endpoint);
   });
   after(async () => {
+    client.destroy();
     await server.close();
+  });
+
+  async function activeStream(): Promise<string> {
+    const name = randomName('fid');
+    await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: 1 }));
+    return waitFor(async () => {
+      const d = await client.send(new DescribeStreamSummaryCommand({ StreamName: name }));
+      const s = d.StreamDescriptionSummary;
+      return s?.StreamStatus === 'ACTIVE' ? (s.StreamARN as string) : undefined;
+    });
+  }
+
+  const policyFor = (arn: string, action: string): string =>
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+          Action: action,
+          Resource: arn,
+        },
+      ],
+    });
+
+  async function rejectsNoPolicy(arn: string): Promise<void> {
+    await assert.rejects(client.send(new DeleteResourcePolicyCommand({ ResourceARN: arn })), (err: Error) => {
+      assert.equal(err.name, 'ResourceNotFoundException', `${err.name}: ${err.message}`);
+      assert.equal(err.message, `No resource policy found for resource ARN ${arn}`);
+      assert.equal((err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode, 400);
+      return true;
+    });
+  }
+
+  it('DeleteResourcePolicy without a policy is ResourceNotFoundException (stream), a policy deletes once', async () => {
+    const arn = await activeStream();
+    await rejectsNoPolicy(arn);
+    await client.send(
+      new PutResourcePolicyCommand({ ResourceARN: arn, Policy: policyFor(arn, 'kinesis:PutRecord') }),
+    );
+    await client.send(new DeleteResourcePolicyCommand({ ResourceARN: arn }));
+    assert.equal((await client.send(new GetResourcePolicyCommand({ ResourceARN: arn }))).Policy, '{}');
+    await rejectsNoPolicy(arn);
+  });
+
+  it('DeleteResourcePolicy without a policy is ResourceNotFoundException (consumer)', async () => {
+    const streamArn = await activeStream();
+    const registered = await client.send(
+      new RegisterStreamConsumerCommand({ StreamARN: streamArn, ConsumerName: 'c' }),
+    );
+    const arn = registered.Consumer?.ConsumerARN as string;
+    await waitFor(async () => {
+      const d = await client.send(new DescribeStreamConsumerCommand({ ConsumerARN: arn }));
+      return d.ConsumerDescription?.ConsumerStatus === 'ACTIVE' ? true : undefined;
+    });
+    await rejectsNoPolicy(arn);
+    await client.send(
+      new PutResourcePolicyCommand({ ResourceARN: arn, Policy: policyFor(arn, 'kinesis:SubscribeToShard') }),
+    );
+    await client.send(new DeleteResourcePolicyCommand({ ResourceARN: arn }));
+    await rejectsNoPolicy(arn);
   });
 
   it('PutRecords with 501 entries prints the list as Java does (kinesalite test/putRecords.js)', async () => {
