@@ -113,4 +113,88 @@ describe('recorded answers (issue 12)', () => {
     assert.equal(body.__type, 'ValidationException');
     assert.equal(body.message, `10 validation errors detected: ${errors.join('; ')}`);
   });
+
+  async function call(
+    target: string,
+    body: unknown,
+  ): Promise<{ status: number; json: Record<string, unknown> }> {
+    const res = await rawHttp(server.endpoint, {
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `Kinesis_20131202.${target}` },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, json: JSON.parse(res.text) as Record<string, unknown> };
+  }
+
+  async function iteratorWithRecords(): Promise<string> {
+    const arn = await activeStream();
+    const put = await call('PutRecords', {
+      StreamARN: arn,
+      Records: [
+        { PartitionKey: 'a', Data: Buffer.from('one').toString('base64') },
+        { PartitionKey: 'b', Data: Buffer.from('two').toString('base64') },
+      ],
+    });
+    assert.equal(put.status, 200, JSON.stringify(put.json));
+    const it = await call('GetShardIterator', {
+      StreamARN: arn,
+      ShardId: 'shardId-000000000000',
+      ShardIteratorType: 'TRIM_HORIZON',
+    });
+    assert.equal(it.status, 200, JSON.stringify(it.json));
+    return it.json.ShardIterator as string;
+  }
+
+  it("GetShardIterator/GetRecords iterators have AWS's shape (8-byte header 0000000000000001, 152 + 16·k bytes)", async () => {
+    const token = await iteratorWithRecords();
+    const next = (await call('GetRecords', { ShardIterator: token })).json.NextShardIterator as string;
+    for (const t of [token, next]) {
+      const buffer = Buffer.from(t, 'base64');
+      assert.equal(buffer.toString('base64'), t);
+      assert.equal(buffer.subarray(0, 8).toString('hex'), '0000000000000001');
+      assert.equal((buffer.length - 152) % 16, 0, `${buffer.length} bytes`);
+      assert.ok(buffer.length >= 152 && t.length <= 512);
+    }
+  });
+
+  it('GetRecords strips double quotes around the iterator (LocalStack snapshot test, validated on AWS)', async () => {
+    const token = await iteratorWithRecords();
+    const res = await call('GetRecords', { ShardIterator: `"${token}"` });
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    const records = res.json.Records as { Data: string }[];
+    assert.deepEqual(
+      records.map((r) => Buffer.from(r.Data, 'base64').toString()),
+      ['one', 'two'],
+    );
+    assert.equal(typeof res.json.NextShardIterator, 'string');
+  });
+
+  it('GetRecords answers a tampered or reshaped iterator with the recorded InvalidArgumentException', async () => {
+    const token = await iteratorWithRecords();
+    const sealed = Buffer.from(token, 'base64');
+    const flipped = Buffer.from(sealed);
+    flipped[40] = (flipped[40] ?? 0) ^ 1;
+    const header = Buffer.from(sealed);
+    header[7] = 2;
+    for (const bad of [
+      flipped.toString('base64'),
+      header.toString('base64'),
+      sealed.subarray(0, sealed.length - 16).toString('base64'),
+      `'${token}'`,
+      `""${token}""`,
+    ]) {
+      const res = await rawHttp(server.endpoint, {
+        headers: {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': 'Kinesis_20131202.GetRecords',
+        },
+        body: JSON.stringify({ ShardIterator: bad }),
+      });
+      assert.equal(res.status, 400, bad);
+      assert.equal(res.headers['x-amzn-errortype'], 'InvalidArgumentException');
+      assert.deepEqual(JSON.parse(res.text), {
+        __type: 'InvalidArgumentException',
+        message: 'Invalid ShardIterator.',
+      });
+    }
+  });
 });
