@@ -2,7 +2,7 @@
 // an input names (StreamName, the stream inside StreamARN / ConsumerARN / ResourceARN, or the
 // stream a GetRecords ShardIterator reads) and AWS's wording of the throttling errors a rule injects.
 import type { FaultCall, FaultResource, FaultService } from '../aws/faults.js';
-import { decodeIterator } from './domain/shard-iterator.js';
+import { decodeIterator, unquoteIterator } from './domain/shard-iterator.js';
 import { operationNames } from './model.js';
 
 /** arn:aws:kinesis:<region>:<account>:stream/<name>[/consumer/<consumer>:<seconds>] */
@@ -30,7 +30,7 @@ export function kinesisFaultService(iteratorKey?: () => Promise<Buffer>): FaultS
       if (typeof input.StreamName === 'string') return { name: input.StreamName };
       const named = fromArn(input.StreamARN) ?? fromArn(input.ConsumerARN) ?? fromArn(input.ResourceARN);
       if (named !== undefined || key === undefined || typeof input.ShardIterator !== 'string') return named;
-      const pos = decodeIterator(key, input.ShardIterator);
+      const pos = decodeIterator(key, unquoteIterator(input.ShardIterator));
       return pos && { name: pos.streamName, account: pos.account, region: pos.region };
     },
     errorMessage(error: string, call: FaultCall) {

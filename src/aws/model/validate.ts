@@ -43,13 +43,16 @@ function memberOrder(shapeName: string, shape: Shape): string[] {
   return names;
 }
 
-function render(value: unknown, shape: Shape): string {
+function render(m: ServiceModel, value: unknown, shape: Shape): string {
   if (value === undefined || value === null) return 'null';
   let text: string;
   if (value instanceof Uint8Array)
     text = `java.nio.HeapByteBuffer[pos=0 lim=${value.length} cap=${value.length}]`;
-  else if (Array.isArray(value)) text = `[${value.map((v) => renderPlain(v)).join(', ')}]`;
-  else if (shape.type === 'map')
+  else if (Array.isArray(value)) {
+    const memberName = shape.member ?? 'String';
+    const structure = shapeIn(m, memberName).type === 'structure';
+    text = `[${value.map((v) => (structure && isRecord(v) ? javaObjectString(m, v, memberName) : renderPlain(v))).join(', ')}]`;
+  } else if (shape.type === 'map')
     text = `{${Object.entries(value as Record<string, unknown>)
       .map(([k, v]) => `${k}=${renderPlain(v)}`)
       .join(', ')}}`;
@@ -62,6 +65,83 @@ function renderPlain(value: unknown): string {
   if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array))
     return JSON.stringify(value);
   return String(value);
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array);
+
+/**
+ * A structure inside a list prints as the service's generated Java class does: Object#toString,
+ * `<package>.<Shape>@<hex hashCode>`, e.g. `com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@c965e310`
+ * (kinesalite's test/putRecords.js, recorded against AWS, for an entry with an empty PartitionKey and
+ * Data). The hash is Arrays.hashCode over [hash of the class name, members in name order], which
+ * reproduces that recorded value; see docs/protocol.md.
+ */
+function javaObjectString(m: ServiceModel, value: Record<string, unknown>, shapeName: string): string {
+  const className = `${javaPackage(m)}.${shapeName}`;
+  return `${className}@${(javaStructureHash(m, value, shapeName, className) >>> 0).toString(16)}`;
+}
+
+function javaPackage(m: ServiceModel): string {
+  const service = (m.targetPrefix.split('_')[0] ?? m.targetPrefix).toLowerCase();
+  return `com.amazonaws.${service}.v${m.apiVersion.replaceAll('-', '')}`;
+}
+
+/** java.lang.String#hashCode (UTF-16 code units). */
+function javaStringHash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, 31) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
+/** java.util.Arrays#hashCode(Object[]) over already-hashed elements. */
+function javaArrayHash(hashes: readonly number[]): number {
+  let h = 1;
+  for (const x of hashes) h = (Math.imul(h, 31) + x) | 0;
+  return h;
+}
+
+function javaStructureHash(
+  m: ServiceModel,
+  value: Record<string, unknown>,
+  shapeName: string,
+  className = `${javaPackage(m)}.${shapeName}`,
+): number {
+  const members = shapeIn(m, shapeName).members ?? {};
+  const names = Object.keys(members).sort();
+  return javaArrayHash([
+    javaArrayHash([javaStringHash(className)]),
+    ...names.map((n) => javaHash(m, value[n], members[n] as string)),
+  ]);
+}
+
+function javaHash(m: ServiceModel, value: unknown, shapeName: string): number {
+  if (value === undefined || value === null) return 0;
+  const shape = shapeIn(m, shapeName);
+  if (value instanceof Uint8Array) {
+    // java.nio.ByteBuffer#hashCode: signed bytes, from the last to the first.
+    let h = 1;
+    for (let i = value.length - 1; i >= 0; i--)
+      h = (Math.imul(h, 31) + (((value[i] as number) << 24) >> 24)) | 0;
+    return h;
+  }
+  if (typeof value === 'string') return javaStringHash(value);
+  if (typeof value === 'boolean') return value ? 1231 : 1237;
+  if (typeof value === 'number') {
+    if (shape.type === 'integer') return value | 0;
+    // Long#hashCode (and Date#hashCode for timestamps in ms): (int)(v ^ (v >>> 32)).
+    const big = BigInt.asUintN(64, BigInt(Math.trunc(value)));
+    return Number(BigInt.asIntN(32, big ^ (big >> 32n)));
+  }
+  if (Array.isArray(value)) return javaArrayHash(value.map((v) => javaHash(m, v, shape.member ?? 'String')));
+  if (isRecord(value)) {
+    if (shape.type === 'structure') return javaStructureHash(m, value, shapeName);
+    let h = 0;
+    for (const [k, v] of Object.entries(value))
+      h = (h + (javaStringHash(k) ^ javaHash(m, v, shape.value ?? 'String'))) | 0;
+    return h;
+  }
+  return 0;
 }
 
 function lengthOf(value: unknown): number {
@@ -82,9 +162,12 @@ function codePointLength(s: string): number {
 
 class Collector {
   readonly errors: string[] = [];
+  constructor(private readonly model: ServiceModel) {}
   add(value: unknown, shape: Shape, path: string, rule: string): void {
     if (this.errors.length >= VALIDATION_ERRORS_MAX) return;
-    this.errors.push(`Value ${render(value, shape)} at '${path}' failed to satisfy constraint: ${rule}`);
+    this.errors.push(
+      `Value ${render(this.model, value, shape)} at '${path}' failed to satisfy constraint: ${rule}`,
+    );
   }
 }
 
@@ -170,7 +253,7 @@ const isScalar = (m: ServiceModel, shapeName: string): boolean =>
 
 /** Whether a scalar meets every constraint of its shape. */
 function satisfies(m: ServiceModel, value: unknown, shapeName: string): boolean {
-  const probe = new Collector();
+  const probe = new Collector(m);
   checkValue(m, value, shapeName, '', false, probe);
   return probe.errors.length === 0;
 }
@@ -241,7 +324,7 @@ export function constraintErrors(
   input: Record<string, unknown>,
   shapeName: string,
 ): string[] {
-  const out = new Collector();
+  const out = new Collector(m);
   checkStructure(m, input, shapeName, '', out);
   return out.errors;
 }

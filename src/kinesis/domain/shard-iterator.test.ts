@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import {
   amzUtcString,
   decodeIterator,
   encodeIterator,
+  ITERATOR_BYTES_MAX,
   ITERATOR_CHARS_MAX,
   ITERATOR_KEY_BYTES,
   type IteratorPosition,
+  unquoteIterator,
 } from './shard-iterator.js';
 
 const key = randomBytes(ITERATOR_KEY_BYTES);
@@ -32,6 +34,76 @@ describe('shard iterator codec', () => {
         assert.deepEqual(decodeIterator(key, token), { ...pos });
       }),
     );
+  });
+
+  // kinesalite's test/helpers.js assertShardIterator (run against AWS): canonical base64, the first
+  // 8 bytes 0000000000000001, 152 + 16·k bytes.
+  it("has AWS's shape: canonical base64, 8-byte header 0000000000000001, 152 + 16·k bytes", () => {
+    fc.assert(
+      fc.property(position, (pos: IteratorPosition) => {
+        const token = encodeIterator(key, pos);
+        const buffer = Buffer.from(token, 'base64');
+        assert.equal(buffer.toString('base64'), token);
+        assert.equal(buffer.subarray(0, 8).toString('hex'), '0000000000000001');
+        assert.ok(buffer.length >= 152, `${buffer.length} bytes`);
+        assert.equal((buffer.length - 152) % 16, 0, `${buffer.length} bytes`);
+        assert.ok(buffer.length <= ITERATOR_BYTES_MAX);
+      }),
+    );
+  });
+
+  it('fits the model limit (1..512 characters) for the longest names: 376 bytes, 504 characters at most', () => {
+    assert.equal(ITERATOR_BYTES_MAX, 376);
+    assert.equal(Buffer.alloc(ITERATOR_BYTES_MAX).toString('base64').length, 504);
+    const longest = {
+      ...sample('s'.repeat(128)),
+      region: 'ap-southeast-5-longer-than-any',
+      shardIndex: 2 ** 32 - 1,
+      offset: Number.MAX_SAFE_INTEGER,
+    };
+    const token = encodeIterator(key, longest);
+    assert.ok(token.length <= ITERATOR_CHARS_MAX, `${token.length} characters`);
+    assert.deepEqual(decodeIterator(key, token), longest);
+    // A short stream name still pads up to the 152-byte minimum.
+    assert.equal(Buffer.from(encodeIterator(key, sample('a')), 'base64').length, 152);
+  });
+
+  it('rejects any byte change, header included, and any length off the 152 + 16·k grid', () => {
+    fc.assert(
+      fc.property(position, fc.nat(), fc.integer({ min: 1, max: 255 }), (pos, at, flip) => {
+        const sealed = Buffer.from(encodeIterator(key, pos), 'base64');
+        const copy = Buffer.from(sealed);
+        const i = at % copy.length;
+        copy[i] = (copy[i] ?? 0) ^ flip;
+        assert.equal(decodeIterator(key, copy.toString('base64')), undefined);
+        assert.equal(
+          decodeIterator(key, sealed.subarray(0, sealed.length - 16).toString('base64')),
+          undefined,
+        );
+        assert.equal(
+          decodeIterator(key, Buffer.concat([sealed, Buffer.alloc(16)]).toString('base64')),
+          undefined,
+        );
+      }),
+    );
+  });
+
+  it('still reads iterators of the earlier layout (issued before an upgrade)', () => {
+    fc.assert(
+      fc.property(position, (pos: IteratorPosition) => {
+        assert.deepEqual(decodeIterator(key, legacyToken(key, pos)), { ...pos });
+        assert.equal(decodeIterator(randomBytes(ITERATOR_KEY_BYTES), legacyToken(key, pos)), undefined);
+      }),
+    );
+  });
+
+  it('unquoteIterator strips one pair of surrounding double quotes only', () => {
+    const token = encodeIterator(key, sample('q'));
+    assert.equal(unquoteIterator(`"${token}"`), token);
+    assert.equal(unquoteIterator(token), token);
+    assert.equal(unquoteIterator('"'), '"');
+    assert.equal(unquoteIterator(`"${token}`), `"${token}`);
+    assert.equal(decodeIterator(key, `"${token}"`), undefined, 'the codec itself takes no quotes');
   });
 
   it('is opaque: the stream name does not appear in the token', () => {
@@ -87,4 +159,22 @@ function sample(streamName: string): IteratorPosition {
     offset: 12345,
     issuedAtMs: Date.now(),
   };
+}
+
+/** The layout before AWS's shape (version byte 1 as associated data, no padding), built by hand. */
+function legacyToken(k: Buffer, pos: IteratorPosition): string {
+  const strings = [pos.streamUid, pos.account, pos.region, pos.streamName].map((x) => Buffer.from(x, 'utf8'));
+  const fixed = Buffer.alloc(18);
+  fixed.writeUIntBE(pos.issuedAtMs, 0, 6);
+  fixed.writeUInt32BE(pos.shardIndex, 6);
+  fixed.writeUInt32BE(Math.floor(pos.offset / 2 ** 32), 10);
+  fixed.writeUInt32BE(pos.offset % 2 ** 32, 14);
+  const plain = Buffer.concat([fixed, ...strings.flatMap((x) => [Buffer.from([x.length]), x])]);
+  const header = Buffer.from([1]);
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', k, iv);
+  cipher.setAAD(header);
+  return Buffer.concat([header, iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]).toString(
+    'base64',
+  );
 }

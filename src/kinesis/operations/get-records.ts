@@ -15,6 +15,7 @@ import {
   decodeIterator,
   encodeIterator,
   type IteratorPosition,
+  unquoteIterator,
 } from '../domain/shard-iterator.js';
 import {
   isExpiredShard,
@@ -200,7 +201,7 @@ function recordBytes(records: readonly StoredRecord[]): number {
 }
 
 function openIterator(key: Buffer, token: string, nowMs: number): IteratorPosition {
-  const pos = decodeIterator(key, token);
+  const pos = decodeIterator(key, unquoteIterator(token));
   if (pos === undefined) throw new InvalidArgumentException('Invalid ShardIterator.');
   if (nowMs - pos.issuedAtMs > limits.iteratorLifetimeMs)
     throw new ExpiredIteratorException(
