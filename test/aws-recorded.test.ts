@@ -596,6 +596,7 @@ for (const transport of TRANSPORTS) {
         // A CBOR request naming a stream that does not exist: the error comes back CBOR-encoded.
         const res = await cborPost('DescribeStream', { StreamName: 'wrong-stream-name' });
         assert.equal(res.status, 400);
+        assert.equal(res.headers['content-type'], CBOR);
         const body = cborDecoder.decode(res.body) as Record<string, unknown>;
         assert.deepEqual({ 'cbor-error': new Normalizer().value(body) }, snapshot);
       },
