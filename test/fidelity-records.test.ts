@@ -7,8 +7,12 @@ import {
   DeleteResourcePolicyCommand,
   DescribeStreamConsumerCommand,
   DescribeStreamSummaryCommand,
+  GetRecordsCommand,
   GetResourcePolicyCommand,
+  GetShardIteratorCommand,
   type KinesisClient,
+  PutRecordCommand,
+  PutRecordsCommand,
   PutResourcePolicyCommand,
   RegisterStreamConsumerCommand,
 } from '@aws-sdk/client-kinesis';
@@ -59,6 +63,46 @@ describe('recorded answers (issue 12)', () => {
       return true;
     });
   }
+
+  it("sequence numbers carry the put's second, as kinesalite's assertSequenceNumber and assertArrivalTimes check AWS's", async () => {
+    const arn = await activeStream();
+    // Long enough after the shard's creation that a creation-time field would fail the check.
+    await new Promise((r) => setTimeout(r, 5_000));
+    const before = Date.now();
+    const one = await client.send(
+      new PutRecordCommand({ StreamARN: arn, PartitionKey: 'k', Data: Buffer.from('a') }),
+    );
+    const many = await client.send(
+      new PutRecordsCommand({
+        StreamARN: arn,
+        Records: [0, 1, 2].map((i) => ({ PartitionKey: `k${i}`, Data: Buffer.from(`r${i}`) })),
+      }),
+    );
+    const seqs = [one.SequenceNumber, ...(many.Records ?? []).map((r) => r.SequenceNumber)] as string[];
+    const timeOf = (seq: string): number => Number.parseInt(BigInt(seq).toString(16).slice(30, 38), 16);
+    for (const seq of seqs) {
+      assert.match(BigInt(seq).toString(16), /^20[0-9a-f]{8}0[0-9a-f]{16}000[0-9a-f]{8}000000002$/);
+      const t = timeOf(seq);
+      assert.ok(t >= Math.floor(before / 1000) - 4 && t <= Date.now() / 1000 + 1, `time field ${t}`);
+    }
+    const { ShardIterator } = await client.send(
+      new GetShardIteratorCommand({
+        StreamARN: arn,
+        ShardId: 'shardId-000000000000',
+        ShardIteratorType: 'TRIM_HORIZON',
+      }),
+    );
+    const { Records = [] } = await client.send(new GetRecordsCommand({ ShardIterator }));
+    assert.deepEqual(
+      Records.map((r) => r.SequenceNumber),
+      seqs,
+    );
+    for (const r of Records) {
+      const arrival = (r.ApproximateArrivalTimestamp as Date).getTime() / 1000;
+      const diff = arrival - timeOf(r.SequenceNumber as string);
+      assert.ok(diff >= 0 && diff <= 3, `arrival ${arrival} vs time field: ${diff}`);
+    }
+  });
 
   it('DeleteResourcePolicy without a policy is ResourceNotFoundException (stream), a policy deletes once', async () => {
     const arn = await activeStream();

@@ -40,15 +40,17 @@ describe('sequence numbers (AWS layout, version 2)', () => {
   it('match the pattern of real AWS numbers (kinesalite assertSequenceNumber) for small shard indexes', () => {
     const createdAtMs = Date.UTC(2026, 0, 2, 3, 4, 5);
     for (const shardIx of [0, 1, 5, 9]) {
-      const seq = encodeSequenceNumber({ index: shardIx, createdAtMs }, 41);
+      const putAtMs = createdAtMs + 90_500;
+      const seq = encodeSequenceNumber({ index: shardIx, createdAtMs }, 41, putAtMs);
       assert.match(
         hexOf(seq),
         new RegExp(`^20[0-9a-f]{8}${shardIx}[0-9a-f]{16}000[0-9a-f]{8}0000000${shardIx}2$`),
       );
       const hex = hexOf(seq);
       assert.equal(Number.parseInt(hex.slice(2, 10), 16), createdAtMs / 1000);
-      assert.equal(Number.parseInt(hex.slice(11, 27), 16), 42); // the counter: offset + 1
-      assert.equal(Number.parseInt(hex.slice(30, 38), 16), createdAtMs / 1000);
+      assert.equal(Number.parseInt(hex.slice(11, 27), 16), 84); // the counter: 2 × (offset + 1)
+      // kinesalite's check of AWS numbers: the time field is the put's second (within 4 s of it).
+      assert.equal(Number.parseInt(hex.slice(30, 38), 16), Math.floor(putAtMs / 1000));
     }
   });
 
@@ -123,11 +125,20 @@ describe('sequence numbers (AWS layout, version 2)', () => {
             run,
             Array.from({ length: n }, (_, i) => encodeSequenceNumber(shard, first + i)),
           );
-          const gappy = [{ offset: first }, { offset: first + 2 }];
+          const t = 1_700_000_000_000;
+          const gappy = [
+            { offset: first, timestampMs: t },
+            { offset: first + 2, timestampMs: t + 5_000 },
+          ];
           assert.deepEqual(sequenceNumbersOf(shard, gappy), [
-            encodeSequenceNumber(shard, first),
-            encodeSequenceNumber(shard, first + 2),
+            encodeSequenceNumber(shard, first, t),
+            encodeSequenceNumber(shard, first + 2, t + 5_000),
           ]);
+          const sameSecond = [
+            { offset: first, timestampMs: t },
+            { offset: first + 1, timestampMs: t + 400 },
+          ];
+          assert.deepEqual(sequenceNumbersOf(shard, sameSecond), encodeSequenceRange(shard, first, 2, t));
         },
       ),
     );
@@ -188,6 +199,38 @@ describe('sequence numbers (AWS layout, version 2)', () => {
     assert.equal(
       parseSequenceNumber(fromHex('20000000000000000000000000000000000000000000002'))?.shardIndex,
       0,
+    );
+  });
+});
+
+describe("the time field carries the arrival second (as kinesalite's assertSequenceNumber checks AWS numbers)", () => {
+  it('encodes the record time in hex 30..38 and keeps counter order above it', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 0, max: 1_000_000 }),
+        fc.integer({ min: 1_500_000_000_000, max: 1_900_000_000_000 }),
+        fc.integer({ min: 0, max: 100_000_000 }),
+        (index, offset, createdAtMs, laterMs) => {
+          const shard = { index, createdAtMs };
+          const arrival = createdAtMs + laterMs;
+          const hex = BigInt(encodeSequenceNumber(shard, offset, arrival)).toString(16);
+          assert.equal(Number.parseInt(hex.slice(30, 38), 16), Math.floor(arrival / 1000));
+          // An earlier record with a later time field still sorts below.
+          if (offset > 0)
+            assert.ok(
+              BigInt(encodeSequenceNumber(shard, offset - 1, arrival + 10_000)) <
+                BigInt(encodeSequenceNumber(shard, offset, arrival)),
+            );
+          const after = BigInt(positionAfter(shard, offset, arrival));
+          assert.ok(after > BigInt(encodeSequenceNumber(shard, offset, arrival)));
+          assert.ok(after < BigInt(encodeSequenceNumber(shard, offset + 1, arrival)));
+          const parsed = parseSequenceNumber(after.toString());
+          assert.ok(parsed?.kind === 'aws' && parsed.between === true);
+          const record = parseSequenceNumber(encodeSequenceNumber(shard, offset, arrival));
+          assert.ok(record?.kind === 'aws' && record.between === false);
+        },
+      ),
     );
   });
 });

@@ -3,14 +3,16 @@
 //   hex  0       '2'
 //   hex  1..9    shard creation time, epoch seconds (9 hex digits)
 //   hex 10       the shard index's low hex digit
-//   hex 11..26   the per-shard counter (16 hex digits, top digit ≤ 7): log offset + 1
+//   hex 11..26   the per-shard counter (16 hex digits, top digit ≤ 7): 2 × (log offset + 1) for a
+//                record; odd for a position between two records (a continuation)
 //   hex 27..28   '00'
-//   hex 29..37   a time field: the shard creation time again (+1 marks a position between records)
+//   hex 29..37   a time field: the record's arrival second (AWS's numbers carry it; the shard's
+//                creation second for positions that name no record)
 //   hex 38..45   shard index (8 hex digits)
 //   hex 46       '2' (the version)
 //
-// The number is a pure function of (shard creation time, shard index, offset), so it maps to a
-// log offset without a lookup. Counter 0 is the shard's StartingSequenceNumber, strictly below every
+// The counter ranks above the time field, so a number maps to a log offset without a lookup and
+// numbers of one shard increase with the offset whatever their time fields say. Counter 0 is the shard's StartingSequenceNumber, strictly below every
 // record. See docs/sequence-numbers.md, which also describes the earlier Shardline layout that
 // `parseSequenceNumber` still reads.
 
@@ -20,7 +22,9 @@ const CREATED_SHIFT = 148n;
 const LOW_INDEX_SHIFT = 144n;
 const TIME_SHIFT = 36n;
 const INDEX_SHIFT = 4n;
-const COUNTER_STEP = 1n << COUNTER_SHIFT;
+/** Consecutive records' counters differ by 2, so that a position between them has a counter of its own. */
+const COUNTER_STEP = 2n << COUNTER_SHIFT;
+const COUNTER_UNIT = 1n << COUNTER_SHIFT;
 
 /** What a sequence number is encoded from: a shard's index and creation time. */
 export interface ShardStamp {
@@ -39,41 +43,60 @@ function createdSecs(shard: ShardStamp): bigint {
   return BigInt(sequenceSecsOf(shard));
 }
 
-function base(shard: ShardStamp, between = false): bigint {
-  const secs = createdSecs(shard);
+/** The time field's seconds: the given time's, else the shard's creation second. */
+function timeSecsOf(shard: ShardStamp, timeMs: number | undefined): bigint {
+  return timeMs === undefined ? createdSecs(shard) : BigInt(Math.max(0, Math.floor(timeMs / 1000)));
+}
+
+function base(shard: ShardStamp, timeSecs: bigint): bigint {
   const index = BigInt(shard.index >>> 0);
   return (
     (VERSION << 184n) |
-    (secs << CREATED_SHIFT) |
+    (createdSecs(shard) << CREATED_SHIFT) |
     ((index & 15n) << LOW_INDEX_SHIFT) |
-    ((between ? secs + 1n : secs) << TIME_SHIFT) |
+    ((timeSecs & 0xfffffffffn) << TIME_SHIFT) |
     (index << INDEX_SHIFT) |
     VERSION
   );
 }
 
-/** The sequence number of the record at `offset` (-1: the shard's StartingSequenceNumber). */
-export function encodeSequenceNumber(shard: ShardStamp, offset: number): string {
-  return (base(shard) + BigInt(offset + 1) * COUNTER_STEP).toString();
+/**
+ * The sequence number of the record at `offset` that arrived at `timeMs` (-1: the shard's
+ * StartingSequenceNumber). Without a time the field carries the shard's creation second.
+ */
+export function encodeSequenceNumber(shard: ShardStamp, offset: number, timeMs?: number): string {
+  return (base(shard, timeSecsOf(shard, timeMs)) + BigInt(offset + 1) * COUNTER_STEP).toString();
 }
 
 /** The shard's StartingSequenceNumber: below all its records. */
 export function shardStartSequenceNumber(shard: ShardStamp): string {
-  return base(shard).toString();
+  return base(shard, createdSecs(shard)).toString();
 }
 
 /**
  * A position strictly after the record at `offset` and strictly before the next one (a fan-out
  * ContinuationSequenceNumber): AT and AFTER it both start at `offset + 1`.
  */
-export function positionAfter(shard: ShardStamp, offset: number): string {
-  return (base(shard, true) + BigInt(offset + 1) * COUNTER_STEP).toString();
+export function positionAfter(shard: ShardStamp, offset: number, timeMs?: number): string {
+  return (
+    base(shard, timeSecsOf(shard, timeMs)) +
+    BigInt(offset + 1) * COUNTER_STEP +
+    COUNTER_UNIT
+  ).toString();
 }
 
-/** Sequence numbers of `count` consecutive offsets of one shard (the hot path of PutRecords). */
-export function encodeSequenceRange(shard: ShardStamp, firstOffset: number, count: number): string[] {
+/**
+ * Sequence numbers of `count` consecutive offsets of one shard appended together at `timeMs` (the
+ * hot path of PutRecords).
+ */
+export function encodeSequenceRange(
+  shard: ShardStamp,
+  firstOffset: number,
+  count: number,
+  timeMs?: number,
+): string[] {
   const out: string[] = new Array(count);
-  let current = base(shard) + BigInt(firstOffset + 1) * COUNTER_STEP;
+  let current = base(shard, timeSecsOf(shard, timeMs)) + BigInt(firstOffset + 1) * COUNTER_STEP;
   for (let i = 0; i < count; i++) {
     out[i] = current.toString();
     current += COUNTER_STEP;
@@ -84,14 +107,17 @@ export function encodeSequenceRange(shard: ShardStamp, firstOffset: number, coun
 /** Sequence numbers of records read back (consecutive offsets take the cheap path). */
 export function sequenceNumbersOf(
   shard: ShardStamp,
-  records: readonly { readonly offset: number }[],
+  records: readonly { readonly offset: number; readonly timestampMs: number }[],
 ): string[] {
   const first = records[0];
   const last = records[records.length - 1];
   if (first === undefined || last === undefined) return [];
-  if (last.offset - first.offset === records.length - 1)
-    return encodeSequenceRange(shard, first.offset, records.length);
-  return records.map((r) => encodeSequenceNumber(shard, r.offset));
+  if (
+    last.offset - first.offset === records.length - 1 &&
+    Math.floor(first.timestampMs / 1000) === Math.floor(last.timestampMs / 1000)
+  )
+    return encodeSequenceRange(shard, first.offset, records.length, first.timestampMs);
+  return records.map((r) => encodeSequenceNumber(shard, r.offset, r.timestampMs));
 }
 
 // ---- Reading numbers back ------------------------------------------------------------------
@@ -113,7 +139,7 @@ export interface AwsPosition {
   readonly createdSecs: number;
   /** The time field (versions 1 and 2). */
   readonly timeSecs?: number;
-  /** The counter (version 2): offset + 1. */
+  /** The counter (version 2): 2 × (offset + 1) for a record, odd between records. */
   readonly counter?: bigint;
   /** Version 2 with a time field past the creation time: a position between two records. */
   readonly between?: boolean;
@@ -166,7 +192,7 @@ export function parseSequenceNumber(seq: string): ParsedSequenceNumber | undefin
     createdSecs: created,
     timeSecs,
     counter: BigInt(`0x${hex.slice(11, 27)}`),
-    between: timeSecs > created,
+    between: (Number.parseInt(hex.slice(26, 27), 16) & 1) === 1,
   };
 }
 
@@ -220,6 +246,7 @@ export function shardPosition(
   }
   if (parsed.version !== 2 || parsed.shardIndex !== shard.index) return undefined;
   if (BigInt(parsed.createdSecs) !== createdSecs(shard) || parsed.counter === undefined) return undefined;
-  if (parsed.counter > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
-  return { offset: Number(parsed.counter) - 1, between: parsed.between === true };
+  const records = parsed.counter >> 1n;
+  if (records > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+  return { offset: Number(records) - 1, between: parsed.between === true };
 }

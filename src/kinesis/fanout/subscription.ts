@@ -210,7 +210,7 @@ export class Subscription {
     this.#budget?.spend(recordBytes(records), Date.now());
     this.#offset = nextOffset;
     // AWS's continuation is a distinct position after the last record, not its number.
-    this.#continuation = positionAfter(this.#shard, last.offset);
+    this.#continuation = positionAfter(this.#shard, last.offset, last.timestampMs);
     const behind = nextOffset >= endOffset ? 0 : Math.max(0, Date.now() - last.timestampMs);
     const ended = closedEnd !== undefined && nextOffset >= closedEnd;
     const tail = ended ? { ...this.#tail(0), ChildShards: this.#childShards() } : this.#tail(behind);

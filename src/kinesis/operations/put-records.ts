@@ -275,9 +275,9 @@ async function appendGroups(
     rt.enter();
     appends.push(
       services.engine.logs.append(logIdOf(view.meta, shard.index), batch).then(
-        ({ firstOffset }) => {
+        ({ firstOffset, timestampMs }) => {
           rt.leave();
-          const seqs = encodeSequenceRange(shard, firstOffset, written.length);
+          const seqs = encodeSequenceRange(shard, firstOffset, written.length, timestampMs);
           const shardId = shardIdOf(shard.index);
           for (let k = 0; k < written.length; k++)
             results[written[k]!] = { SequenceNumber: seqs[k]!, ShardId: shardId };
@@ -327,14 +327,15 @@ export async function putOne(
     }
     rt.enter();
     try {
-      const { firstOffset } = await services.engine.logs.append(logIdOf(view.meta, shard.index), [
-        { partitionKey: entry.PartitionKey, data: entry.Data },
-      ]);
+      const { firstOffset, timestampMs } = await services.engine.logs.append(
+        logIdOf(view.meta, shard.index),
+        [{ partitionKey: entry.PartitionKey, data: entry.Data }],
+      );
       metricsOf(services)?.putRecord(view.meta, shard.index, entry.PartitionKey, sizes[0]!, ctx.nowMs);
       return {
         view,
         shardIndex: shard.index,
-        sequenceNumber: encodeSequenceNumber(shard, firstOffset),
+        sequenceNumber: encodeSequenceNumber(shard, firstOffset, timestampMs),
       };
     } finally {
       rt.leave();

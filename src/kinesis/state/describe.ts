@@ -25,7 +25,7 @@ export function shardOutput(shard: ShardMeta): Shard {
   };
   // A closed shard ends at its last record (at its start when it never had one).
   if (shard.closedEndOffset !== undefined)
-    range.EndingSequenceNumber = encodeSequenceNumber(shard, shard.closedEndOffset - 1);
+    range.EndingSequenceNumber = encodeSequenceNumber(shard, shard.closedEndOffset - 1, shard.closedAtMs);
   return {
     ShardId: shardIdOf(shard.index),
     ...(shard.parent !== undefined ? { ParentShardId: shardIdOf(shard.parent) } : {}),
