@@ -3,9 +3,9 @@
 //   hex  0       '2'
 //   hex  1..9    shard creation time, epoch seconds (9 hex digits)
 //   hex 10       the shard index's low hex digit
-//   hex 11..26   the per-shard counter (16 hex digits, top digit ≤ 7): 2 × (log offset + 1) for a
-//                record; odd for a position between two records (a continuation)
-//   hex 27..28   '00'
+//   hex 11..26   the per-shard counter (16 hex digits, top digit ≤ 7): log offset + 1 (consecutive
+//                records of a shard have consecutive counters, as AWS's do)
+//   hex 27..28   '00' for a record; '01' marks a position between two records (a continuation)
 //   hex 29..37   a time field: the record's arrival second (AWS's numbers carry it; the shard's
 //                creation second for positions that name no record)
 //   hex 38..45   shard index (8 hex digits)
@@ -21,10 +21,10 @@ const COUNTER_SHIFT = 80n;
 const CREATED_SHIFT = 148n;
 const LOW_INDEX_SHIFT = 144n;
 const TIME_SHIFT = 36n;
+const BETWEEN_SHIFT = 72n;
 const INDEX_SHIFT = 4n;
-/** Consecutive records' counters differ by 2, so that a position between them has a counter of its own. */
-const COUNTER_STEP = 2n << COUNTER_SHIFT;
-const COUNTER_UNIT = 1n << COUNTER_SHIFT;
+const COUNTER_STEP = 1n << COUNTER_SHIFT;
+const BETWEEN = 1n << BETWEEN_SHIFT;
 
 /** What a sequence number is encoded from: a shard's index and creation time. */
 export interface ShardStamp {
@@ -78,11 +78,7 @@ export function shardStartSequenceNumber(shard: ShardStamp): string {
  * ContinuationSequenceNumber): AT and AFTER it both start at `offset + 1`.
  */
 export function positionAfter(shard: ShardStamp, offset: number, timeMs?: number): string {
-  return (
-    base(shard, timeSecsOf(shard, timeMs)) +
-    BigInt(offset + 1) * COUNTER_STEP +
-    COUNTER_UNIT
-  ).toString();
+  return (base(shard, timeSecsOf(shard, timeMs)) + BigInt(offset + 1) * COUNTER_STEP + BETWEEN).toString();
 }
 
 /**
@@ -139,7 +135,7 @@ export interface AwsPosition {
   readonly createdSecs: number;
   /** The time field (versions 1 and 2). */
   readonly timeSecs?: number;
-  /** The counter (version 2): 2 × (offset + 1) for a record, odd between records. */
+  /** The counter (version 2): offset + 1. */
   readonly counter?: bigint;
   /** Version 2 with a time field past the creation time: a position between two records. */
   readonly between?: boolean;
@@ -192,7 +188,7 @@ export function parseSequenceNumber(seq: string): ParsedSequenceNumber | undefin
     createdSecs: created,
     timeSecs,
     counter: BigInt(`0x${hex.slice(11, 27)}`),
-    between: (Number.parseInt(hex.slice(26, 27), 16) & 1) === 1,
+    between: field(27, 29) !== 0,
   };
 }
 
@@ -246,7 +242,6 @@ export function shardPosition(
   }
   if (parsed.version !== 2 || parsed.shardIndex !== shard.index) return undefined;
   if (BigInt(parsed.createdSecs) !== createdSecs(shard) || parsed.counter === undefined) return undefined;
-  const records = parsed.counter >> 1n;
-  if (records > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
-  return { offset: Number(records) - 1, between: parsed.between === true };
+  if (parsed.counter > BigInt(Number.MAX_SAFE_INTEGER)) return undefined;
+  return { offset: Number(parsed.counter) - 1, between: parsed.between === true };
 }
