@@ -8,43 +8,24 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { randomName, rawRequest, startTestServer, type TestServer, waitFor } from './helpers.js';
-
-const BIN = fileURLToPath(new URL('../../bin/shardline.js', import.meta.url));
-
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+import {
+  CLI_BIN,
+  type CliRun,
+  randomName,
+  rawRequest,
+  runCli,
+  startTestServer,
+  type TestServer,
+  waitFor,
+} from './helpers.js';
 
 let t: TestServer;
 let dir: string;
 
-function run(args: string[], stdin?: string, timeoutMs = 30_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args, '--endpoint', t.endpoint], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      env: { ...process.env, SHARDLINE_ENDPOINT: '' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d;
-    });
-    child.stdin.end(stdin ?? '');
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`timed out: ${args.join(' ')}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+function run(args: string[], stdin?: string, timeoutMs = 30_000): Promise<CliRun> {
+  return runCli([...args, '--endpoint', t.endpoint], {
+    ...(stdin !== undefined ? { stdin } : {}),
+    timeoutMs,
   });
 }
 
@@ -149,7 +130,7 @@ describe('shardline user tools', () => {
   it('tail follows new records across a split, in order per key', async () => {
     const name = randomName('cli-tail');
     await run(['streams', 'create', name, '--shards', '1', '--wait']);
-    const child = spawn(process.execPath, [BIN, 'tail', name, '--endpoint', t.endpoint], {
+    const child = spawn(process.execPath, [CLI_BIN, 'tail', name, '--endpoint', t.endpoint], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -230,20 +211,7 @@ describe('shardline user tools', () => {
     assert.equal(badTime.stderr.trim().split('\n').length, 1);
     assert.match(badTime.stderr, /not a time/);
     const closed = await closedPort();
-    const down = await new Promise<Run>((resolve) => {
-      const child = spawn(
-        process.execPath,
-        [BIN, 'streams', 'list', '--endpoint', `http://127.0.0.1:${closed}`],
-        {
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      let stderr = '';
-      child.stderr.on('data', (d: Buffer) => {
-        stderr += d;
-      });
-      child.on('exit', (code) => resolve({ code, stdout: '', stderr }));
-    });
+    const down = await runCli(['streams', 'list', '--endpoint', `http://127.0.0.1:${closed}`]);
     assert.equal(down.code, 1);
     assert.equal(
       down.stderr,

@@ -4,12 +4,10 @@
 // admin endpoint and the bootstrap `faults:` section set the rules, a rule for one stream leaves
 // another alone, and `shardline faults` drives the endpoint.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
@@ -29,6 +27,7 @@ import {
   REGION,
   randomName,
   rawRequest,
+  runCli,
   startTestServer,
   startTestServerAt,
   type TestServer,
@@ -36,7 +35,6 @@ import {
 } from './helpers.js';
 import { rawHttp } from './protocol-client.js';
 
-const BIN = fileURLToPath(new URL('../../bin/shardline.js', import.meta.url));
 const PTE = 'ProvisionedThroughputExceededException';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -516,33 +514,4 @@ describe('fault injection: determinism and the bootstrap file', {
   });
 });
 
-interface Run {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function run(args: string[], timeoutMs = 30_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, SHARDLINE_ENDPOINT: '' },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d;
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`timed out: ${args.join(' ')}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[]) => runCli(args);

@@ -13,7 +13,7 @@ import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { AwsError, clientError } from '../src/aws/errors.js';
 import { createListener, type Listener } from '../src/aws/listener.js';
 import { createRequestHandler } from '../src/aws/pipeline.js';
-import type { ServiceModel } from '../src/aws/protocols/protocol.js';
+import type { BindingModel } from '../src/aws/protocols/protocol.js';
 import type { QueryService, RestJsonService } from '../src/aws/service.js';
 import { defaultConfig } from '../src/core/config.js';
 import { silentLogger } from '../src/core/log.js';
@@ -23,13 +23,13 @@ import { createMemoryEngine } from '../src/storage/memory/memory-engine.js';
 import { kinesis } from './helpers.js';
 import { rawHttp } from './protocol-client.js';
 
-const fixture = (name: string): ServiceModel =>
+const fixture = (name: string): BindingModel =>
   JSON.parse(
     readFileSync(
       fileURLToPath(new URL(`../../src/aws/protocols/fixtures/${name}.json`, import.meta.url)),
       'utf8',
     ),
-  ) as ServiceModel;
+  ) as BindingModel;
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 

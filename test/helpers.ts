@@ -1,10 +1,12 @@
 // End-to-end helpers: start a real Shardline on a random loopback port (or use
 // SHARDLINE_ENDPOINT to point the same suites at another server) and build real clients.
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { type RunningServer, startServer } from '../src/app.js';
 import { type Config, defaultConfig } from '../src/core/config.js';
@@ -154,4 +156,46 @@ export async function startTestServerAt(
   });
   const server = await startServer(config, engine);
   return { endpoint: server.endpoint, external: false, server, dataDir, close: () => server.close() };
+}
+
+/** The CLI entry (bin/shardline.js), as the end-to-end suites run it. */
+export const CLI_BIN = fileURLToPath(new URL('../../bin/shardline.js', import.meta.url));
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `shardline ARGS` as its own process (SHARDLINE_ENDPOINT cleared, so the CLI's own
+ * `--endpoint` decides), feeding `stdin`, killed after `timeoutMs`.
+ */
+export function runCli(
+  args: readonly string[],
+  options: { readonly stdin?: string; readonly timeoutMs?: number } = {},
+): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_BIN, ...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, SHARDLINE_ENDPOINT: '' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d;
+    });
+    child.stdin.end(options.stdin ?? '');
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`timed out: ${args.join(' ')}`));
+    }, options.timeoutMs ?? 30_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
 }

@@ -7,6 +7,7 @@
 // (FaultService). The front end applies whole-call actions right before an operation runs;
 // services apply per-record actions themselves. See docs/faults.md.
 import http2 from 'node:http2';
+import { AwsError, INTERNAL_FAILURE_TYPE } from './errors.js';
 import type { Req } from './operation.js';
 
 export const FAULT_ACTIONS = ['throttle-records', 'error', 'latency', 'drop'] as const;
@@ -87,7 +88,16 @@ export class FaultConfigError extends Error {
   override readonly name = 'FaultConfigError';
 }
 
-export const INTERNAL_FAILURE = 'InternalFailure';
+export const INTERNAL_FAILURE = INTERNAL_FAILURE_TYPE;
+
+/** The wire error an injected whole-call error answers (InternalFailure: 500, no message). */
+export function faultError(fault: InjectedError): AwsError {
+  return new AwsError(fault.error, fault.message, {
+    fault: fault.status >= 500 ? 'server' : 'client',
+    status: fault.status,
+    messageKey: 'message',
+  });
+}
 const GENERIC_MESSAGE = 'Injected by a Shardline fault rule.';
 export const FAULT_RULES_MAX = 1000;
 const LATENCY_MS_MAX = 600_000;

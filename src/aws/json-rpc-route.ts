@@ -7,13 +7,10 @@ import { randomUUID } from 'node:crypto';
 import {
   AwsError,
   INTERNAL_FAILURE_TYPE,
-  IncompleteSignatureException,
-  InvalidSignatureException,
-  MissingAuthenticationTokenException,
   SerializationException,
   UnknownOperationException,
 } from './errors.js';
-import { type FaultInjector, INTERNAL_FAILURE } from './faults.js';
+import { type FaultInjector, faultError, INTERNAL_FAILURE } from './faults.js';
 import { send, sendXmlError } from './http-util.js';
 import { readStructure } from './model/deserialize.js';
 import { assertValid } from './model/validate.js';
@@ -27,12 +24,11 @@ import {
   type WireFormat,
 } from './protocols/codec.js';
 import type { JsonRpcService } from './service.js';
-import { type AuthOutcome, checkAuth } from './sigv4.js';
+import { authError, authenticate } from './sigv4.js';
 
 // Every answer to a request with an Origin exposes these (the preflight answers in pipeline.ts).
 const EXPOSE_HEADERS =
   'x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz-id-2,x-amzn-ErrorMessage,Date';
-const NO_QUERY: URLSearchParams = new URLSearchParams();
 
 /** Hooks of the pipeline that every JSON-RPC call passes through. */
 export interface JsonRpcHooks {
@@ -106,26 +102,6 @@ function parseTarget(service: JsonRpcService, header: string | string[] | undefi
   };
 }
 
-function queryOf(url: string | undefined): URLSearchParams {
-  const q = url === undefined ? -1 : url.indexOf('?');
-  return q < 0 ? NO_QUERY : new URLSearchParams((url as string).slice(q + 1));
-}
-
-const BOTH_AUTH_MESSAGE =
-  "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.";
-
-/** The SigV4 shape check (sigv4.ts): the auth, or the error AWS answers (JSON/CBOR or XML form). */
-function authenticate(req: Req, query: URLSearchParams): AuthOutcome {
-  return checkAuth(req.headers.authorization, query, Boolean(req.headers['x-amz-date'] || req.headers.date));
-}
-
-function authError(outcome: Exclude<AuthOutcome, { kind: 'ok' }>): AwsError {
-  if (outcome.kind === 'missing')
-    return new MissingAuthenticationTokenException('Missing Authentication Token');
-  if (outcome.kind === 'both') return new InvalidSignatureException(BOTH_AUTH_MESSAGE);
-  return new IncompleteSignatureException(outcome.message);
-}
-
 interface XmlAnswer {
   readonly status: number;
   readonly type: string;
@@ -136,8 +112,13 @@ interface XmlAnswer {
  * AWS's answer to a request it cannot read as JSON/CBOR (not a POST, or a body under another
  * content type): authentication first, then what the target names, all as bare XML.
  */
-function gatewayXmlAnswer(service: JsonRpcService, req: Req, target: Target): XmlAnswer {
-  const auth = authenticate(req, queryOf(req.url));
+function gatewayXmlAnswer(
+  service: JsonRpcService,
+  req: Req,
+  query: URLSearchParams,
+  target: Target,
+): XmlAnswer {
+  const auth = authenticate(req.headers, query);
   if (auth.kind !== 'ok') {
     const err = authError(auth);
     return { status: 403, type: err.name, message: err.message };
@@ -158,8 +139,14 @@ function gatewayXmlAnswer(service: JsonRpcService, req: Req, target: Target): Xm
   return { status: 404, type: 'UnknownOperationException' };
 }
 
-function sendGatewayXml(service: JsonRpcService, req: Req, res: Res, target: Target): void {
-  const { status, type, message } = gatewayXmlAnswer(service, req, target);
+function sendGatewayXml(
+  service: JsonRpcService,
+  req: Req,
+  res: Res,
+  query: URLSearchParams,
+  target: Target,
+): void {
+  const { status, type, message } = gatewayXmlAnswer(service, req, query, target);
   sendXmlError(res, status, type, message);
 }
 
@@ -174,11 +161,12 @@ export async function serveJsonRpc(
   res: Res,
   requestBody: Buffer,
   requestId: string,
+  query: URLSearchParams,
 ): Promise<void> {
   let body = requestBody;
   if (req.headers.origin) res.setHeader('Access-Control-Expose-Headers', EXPOSE_HEADERS);
   const target = parseTarget(service, req.headers['x-amz-target']);
-  if (req.method !== 'POST') return sendGatewayXml(service, req, res, target);
+  if (req.method !== 'POST') return sendGatewayXml(service, req, res, query, target);
   const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (body.length === 0)
     return sendError(
@@ -187,7 +175,7 @@ export async function serveJsonRpc(
       contentType === JSON_CONTENT_TYPE ? 'json' : 'cbor',
     );
   const wire = wireOf(contentType);
-  if (wire === undefined) return sendGatewayXml(service, req, res, target);
+  if (wire === undefined) return sendGatewayXml(service, req, res, query, target);
   if (wire === 'deprecated-json') {
     // The retired JSON protocol is never served: AWS answers with its old error envelope.
     if (decodeBody(body, 'json') === undefined) sendDeprecatedJson(res, 400, 'SerializationException');
@@ -210,7 +198,7 @@ export async function serveJsonRpc(
   if (parsed === undefined) return sendError(res, new SerializationException(), wire);
   if (!target.known) return sendError(res, new UnknownOperationException(), wire);
 
-  const auth = authenticate(req, queryOf(req.url));
+  const auth = authenticate(req.headers, query);
   if (auth.kind !== 'ok') return sendError(res, authError(auth), wire);
 
   // The signal is made on first use (few operations want one): an AbortController per request
@@ -285,16 +273,7 @@ async function runOperation(
       const fault = await faults.beforeCall(service.name, operation, input, call.region, req);
       if (fault === 'dropped') return;
       if (fault?.error === INTERNAL_FAILURE) return sendInternalFailure(res, call.wire);
-      if (fault)
-        return sendError(
-          res,
-          new AwsError(fault.error, fault.message, {
-            fault: 'client',
-            status: fault.status,
-            messageKey: 'message',
-          }),
-          call.wire,
-        );
+      if (fault) return sendError(res, faultError(fault), call.wire);
     }
     const result = await service.dispatch(operation, input, call);
     if (isStreaming(result)) return await result.run(req, res, call);

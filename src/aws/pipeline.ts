@@ -123,17 +123,22 @@ async function handle(
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const query = q >= 0 ? new URLSearchParams(url.slice(q + 1)) : NO_QUERY;
-  const service = router.route({
-    method: req.method ?? 'GET',
-    path: q >= 0 ? url.slice(0, q) : url,
-    target: typeof target === 'string' ? target : undefined,
-    contentType: () => (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '',
-    signingName: () => signingServiceOf(req.headers.authorization, query),
-    version: () =>
-      query.get('Version') ?? new URLSearchParams(body.toString('latin1')).get('Version') ?? undefined,
-  });
-  if (service.protocol === 'json-rpc') return serveJsonRpc(service, options, req, res, body, requestId);
-  return serveBound(service, options, req, res, body, requestId);
+  const path = q >= 0 ? url.slice(0, q) : url;
+  // The JSON services' target decides at once (the record path); only other requests build the key.
+  const service =
+    (typeof target === 'string' ? router.byTarget(target) : undefined) ??
+    router.route({
+      method: req.method ?? 'GET',
+      path,
+      target: typeof target === 'string' ? target : undefined,
+      contentType: () => (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '',
+      signingName: () => signingServiceOf(req.headers.authorization, query),
+      version: () =>
+        query.get('Version') ?? new URLSearchParams(body.toString('latin1')).get('Version') ?? undefined,
+    });
+  if (service.protocol === 'json-rpc')
+    return serveJsonRpc(service, options, req, res, body, requestId, query);
+  return serveBound(service, options, req, res, body, requestId, path, query);
 }
 
 const id2Pool = Buffer.alloc(ID2_BYTES * ID2_POOL_IDS);

@@ -3,27 +3,21 @@
 // authorizes (hook) and applies fault rules, the service dispatches, and the same module encodes
 // the output or the error. Input validation against these models comes with the first service
 // that speaks them (the JSON-RPC validator reads the JSON-RPC model format).
-import {
-  AwsError,
-  frontEndErrors,
-  IncompleteSignatureException,
-  InvalidSignatureException,
-  MissingAuthenticationTokenException,
-} from './errors.js';
-import { INTERNAL_FAILURE } from './faults.js';
+import { AwsError, frontEndErrors } from './errors.js';
+import { faultError, INTERNAL_FAILURE } from './faults.js';
 import type { JsonRpcHooks } from './json-rpc-route.js';
 import type { CallContext, Req, Res } from './operation.js';
 import {
+  type BindingModel,
   isDecoded,
   type Protocol,
-  type ServiceModel,
   type WireError,
   type WireResponse,
 } from './protocols/protocol.js';
 import { query as queryProtocol } from './protocols/query.js';
 import { restJson } from './protocols/rest-json.js';
 import type { QueryService, RestJsonService } from './service.js';
-import { checkAuth } from './sigv4.js';
+import { authError, authenticate } from './sigv4.js';
 
 function write(res: Res, answer: WireResponse): void {
   if (res.headersSent || res.writableEnded) return;
@@ -33,7 +27,7 @@ function write(res: Res, answer: WireResponse): void {
   res.end(answer.body);
 }
 
-const protocolOf = (service: RestJsonService | QueryService): Protocol<ServiceModel> =>
+const protocolOf = (service: RestJsonService | QueryService): Protocol<BindingModel> =>
   service.protocol === 'rest-json' ? restJson : queryProtocol;
 
 const internalFailure = (): AwsError =>
@@ -46,32 +40,19 @@ export async function serveBound(
   res: Res,
   body: Buffer,
   requestId: string,
+  path: string,
+  query: URLSearchParams,
 ): Promise<void> {
   const protocol = protocolOf(service);
   const fail = (err: WireError) => write(res, protocol.encodeError(err, requestId, service.model));
-  const url = req.url ?? '/';
-  const q = url.indexOf('?');
-  const query = new URLSearchParams(q >= 0 ? url.slice(q + 1) : '');
   const decoded = protocol.decode(
-    { method: req.method ?? 'GET', path: q >= 0 ? url.slice(0, q) : url, query, headers: req.headers, body },
+    { method: req.method ?? 'GET', path, query, headers: req.headers, body },
     service.model,
   );
   if (!isDecoded(decoded)) return fail(decoded);
 
-  const auth = checkAuth(
-    req.headers.authorization,
-    query,
-    Boolean(req.headers['x-amz-date'] || req.headers.date),
-  );
-  if (auth.kind === 'missing')
-    return fail(new MissingAuthenticationTokenException('Missing Authentication Token'));
-  if (auth.kind === 'both')
-    return fail(
-      new InvalidSignatureException(
-        "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.",
-      ),
-    );
-  if (auth.kind === 'incomplete') return fail(new IncompleteSignatureException(auth.message));
+  const auth = authenticate(req.headers, query);
+  if (auth.kind !== 'ok') return fail(authError(auth));
 
   const abort = new AbortController();
   res.once('close', () => {
@@ -90,14 +71,7 @@ export async function serveBound(
       const fault = await faults.beforeCall(service.name, decoded.operation, decoded.input, call.region, req);
       if (fault === 'dropped') return;
       if (fault?.error === INTERNAL_FAILURE) return fail(internalFailure());
-      if (fault)
-        return fail(
-          new AwsError(fault.error, fault.message, {
-            fault: 'client',
-            status: fault.status,
-            messageKey: 'message',
-          }),
-        );
+      if (fault) return fail(faultError(fault));
     }
     const output = await service.dispatch(decoded.operation, decoded.input, call);
     write(res, protocol.encodeOutput(decoded.operation, output, service.model, requestId));

@@ -19,6 +19,8 @@ export interface RouteKey {
 }
 
 export interface Router {
+  /** The JSON-RPC service an X-Amz-Target names, if any. */
+  byTarget(target: string): JsonRpcService | undefined;
   route(key: RouteKey): AwsService;
 }
 
@@ -44,14 +46,15 @@ export function createRouter(services: readonly AwsService[], defaultService: Aw
     const version = key.version();
     return query.find((s) => s.model.apiVersion === version);
   };
+  const byTarget = (target: string): JsonRpcService | undefined => {
+    const dot = target.indexOf('.');
+    return byPrefix.get(dot >= 0 ? target.slice(0, dot) : target);
+  };
   return {
+    byTarget,
     route(key) {
-      const target = key.target;
-      if (target !== undefined) {
-        const dot = target.indexOf('.');
-        const found = byPrefix.get(dot >= 0 ? target.slice(0, dot) : target);
-        if (found) return found;
-      }
+      const found = key.target === undefined ? undefined : byTarget(key.target);
+      if (found) return found;
       if (rest.length > 0) {
         const restService = rest.find((s) => s.pathPrefixes.some((p) => key.path.startsWith(p)));
         if (restService) return restService;

@@ -2,7 +2,7 @@
 // it, its model (validation), its operation table (the descriptors) and its dispatch.
 import type { ServiceModel } from './model/shapes.js';
 import type { CallContext, OpContext } from './operation.js';
-import type { ServiceModel as CompactServiceModel } from './protocols/protocol.js';
+import type { BindingModel } from './protocols/protocol.js';
 
 /** What the front end reads of an operation's descriptor (aws/operation.ts `OperationSpec`). */
 export interface OperationEntry {
@@ -41,7 +41,7 @@ interface BoundService {
   readonly name: string;
   /** SigV4 service name in the credential scope (also how Query services are told apart). */
   readonly signingName: string;
-  readonly model: CompactServiceModel;
+  readonly model: BindingModel;
   /** The operation's output (encoded by the protocol module), or throws an AwsError. */
   dispatch(operation: string, input: Record<string, unknown>, call: CallContext): Promise<unknown>;
 }

@@ -1,6 +1,13 @@
 // SigV4 parsing for the AWS front-end checks (presence and shape). Signature verification comes
 // with access control; this module already extracts what it needs: access key, date, region.
 
+import {
+  type AwsError,
+  IncompleteSignatureException,
+  InvalidSignatureException,
+  MissingAuthenticationTokenException,
+} from './errors.js';
+
 export interface AuthInfo {
   readonly accessKeyId: string;
   readonly region: string | undefined;
@@ -67,4 +74,28 @@ export function signingServiceOf(
   if (authorization !== undefined) return parseCredential(CREDENTIAL_RE.exec(authorization)?.[1]).service;
   const credential = query.get('X-Amz-Credential');
   return credential === null ? undefined : parseCredential(credential).service;
+}
+
+const BOTH_AUTH_MESSAGE =
+  "Found both 'X-Amz-Algorithm' as a query-string param and 'Authorization' as HTTP header.";
+
+/** The shape check of a request's signature (header or presigned query), as every route applies it. */
+export function authenticate(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  query: URLSearchParams,
+): AuthOutcome {
+  const authorization = headers.authorization;
+  return checkAuth(
+    typeof authorization === 'string' ? authorization : undefined,
+    query,
+    Boolean(headers['x-amz-date'] || headers.date),
+  );
+}
+
+/** The error AWS answers for a failed shape check. */
+export function authError(outcome: Exclude<AuthOutcome, { kind: 'ok' }>): AwsError {
+  if (outcome.kind === 'missing')
+    return new MissingAuthenticationTokenException('Missing Authentication Token');
+  if (outcome.kind === 'both') return new InvalidSignatureException(BOTH_AUTH_MESSAGE);
+  return new IncompleteSignatureException(outcome.message);
 }

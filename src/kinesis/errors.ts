@@ -35,9 +35,7 @@ export const kinesisErrors = {
   InternalFailureException: serverError(),
 } as const satisfies ErrorTable;
 
-export type KinesisErrorType = keyof typeof kinesisErrors;
-
-const kinesisError = (type: KinesisErrorType) => errorClass(kinesisErrors, type);
+const kinesisError = (type: keyof typeof kinesisErrors) => errorClass(kinesisErrors, type);
 
 export const ResourceNotFoundException = kinesisError('ResourceNotFoundException');
 export const ResourceInUseException = kinesisError('ResourceInUseException');

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import iam from './fixtures/iam.json' with { type: 'json' };
 import lambda from './fixtures/lambda.json' with { type: 'json' };
 import sts from './fixtures/sts.json' with { type: 'json' };
-import type { ServiceModel } from './protocol.js';
+import type { BindingModel } from './protocol.js';
 
 const tool = fileURLToPath(new URL('../../../../tools/derive-service-model.mjs', import.meta.url));
 
@@ -83,7 +83,7 @@ describe('tools/derive-service-model.mjs', () => {
     assert.equal(out.protocol, 'rest-json');
     assert.equal(out.apiVersion, '2020-01-01');
     assert.equal(out.xmlNamespace, 'https://demo.amazonaws.com/doc/2020-01-01/');
-    const model = out as unknown as ServiceModel;
+    const model = out as unknown as BindingModel;
     assert.deepEqual(model.operations.Get, {
       http: { method: 'GET', requestUri: '/things/{Id}?versions', responseCode: 200 },
       input: 'GetInput',
@@ -123,7 +123,7 @@ describe('tools/derive-service-model.mjs', () => {
   });
 
   it('--operations keeps those operations and only the shapes they reach', () => {
-    const model = derive(['--operations', 'Get']) as unknown as ServiceModel;
+    const model = derive(['--operations', 'Get']) as unknown as BindingModel;
     assert.deepEqual(Object.keys(model.operations), ['Get']);
     assert.deepEqual(Object.keys(model.shapes).sort(), [
       'GetInput',
@@ -147,7 +147,7 @@ describe('committed fixtures', () => {
     ['iam', iam, 'query'],
   ] as const) {
     it(`${name}.json is a closed ${protocol} model`, () => {
-      const model = raw as unknown as ServiceModel;
+      const model = raw as unknown as BindingModel;
       assert.equal(model.protocol, protocol);
       const refs: string[] = [];
       for (const op of Object.values(model.operations)) {

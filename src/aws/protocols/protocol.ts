@@ -129,7 +129,11 @@ export interface ServiceOperation {
   readonly errors: readonly string[];
 }
 
-export interface ServiceModel {
+/**
+ * A REST-JSON or Query service model with its HTTP and Query bindings (JSON-RPC services use the
+ * smaller `ServiceModel` of model/shapes.ts, which names no bindings).
+ */
+export interface BindingModel {
   readonly protocol: string;
   readonly apiVersion: string;
   readonly serviceId?: string;
@@ -140,14 +144,14 @@ export interface ServiceModel {
   readonly shapes: Readonly<Record<string, ServiceShape>>;
 }
 
-export function shapeIn(model: ServiceModel, name: string): ServiceShape {
+export function shapeIn(model: BindingModel, name: string): ServiceShape {
   const shape = model.shapes[name];
   if (!shape) throw new Error(`unknown shape ${name}`);
   return shape;
 }
 
 /** The modeled error shape for a wire code: by shape name, or by its `error.code` (IAM's NoSuchEntity). */
-export function errorShapeOf(model: ServiceModel, code: string): ServiceShape | undefined {
+export function errorShapeOf(model: BindingModel, code: string): ServiceShape | undefined {
   const direct = model.shapes[code];
   if (direct?.exception) return direct;
   for (const shape of Object.values(model.shapes))

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { AwsError, clientError, errorClass, serverError } from '../errors.js';
 import iamRaw from './fixtures/iam.json' with { type: 'json' };
 import stsRaw from './fixtures/sts.json' with { type: 'json' };
-import { isDecoded, type ServiceModel, type WireError, type WireRequest } from './protocol.js';
+import { type BindingModel, isDecoded, type WireError, type WireRequest } from './protocol.js';
 import {
   AWS_FAULT_NAMESPACE,
   encodeQueryError,
@@ -28,8 +28,8 @@ function plain(v: unknown): unknown {
   return out;
 }
 
-const sts = stsRaw as unknown as ServiceModel;
-const iam = iamRaw as unknown as ServiceModel;
+const sts = stsRaw as unknown as BindingModel;
+const iam = iamRaw as unknown as BindingModel;
 
 function post(body: string | Buffer, headers: Record<string, string> = {}): WireRequest {
   return {
@@ -42,7 +42,7 @@ function post(body: string | Buffer, headers: Record<string, string> = {}): Wire
 }
 
 /** A form POST with the model's Version appended (an earlier Version in the body wins). */
-const send = (model: ServiceModel, body: string): WireRequest => post(`${body}&Version=${model.apiVersion}`);
+const send = (model: BindingModel, body: string): WireRequest => post(`${body}&Version=${model.apiVersion}`);
 
 const get = (qs: string): WireRequest => ({
   method: 'GET',
@@ -54,14 +54,14 @@ const get = (qs: string): WireRequest => ({
 
 function decodeOk(
   r: WireRequest,
-  model: ServiceModel,
+  model: BindingModel,
 ): { operation: string; input: Record<string, unknown> } {
   const out = query.decode(r, model);
   if (!isDecoded(out)) assert.fail(`expected an operation, got ${out.name}: ${out.message}`);
   return out;
 }
 
-function decodeErr(r: WireRequest, model: ServiceModel): WireError {
+function decodeErr(r: WireRequest, model: BindingModel): WireError {
   const out = query.decode(r, model);
   if (isDecoded(out)) assert.fail(`expected an error, got ${out.operation}`);
   return out;
@@ -276,7 +276,7 @@ describe('Query decoding (STS, IAM)', () => {
   });
 
   it('bounds recursive shapes at queryDepthMax', () => {
-    const recursive: ServiceModel = {
+    const recursive: BindingModel = {
       protocol: 'query',
       apiVersion: '2020-01-01',
       operations: {
@@ -341,7 +341,7 @@ describe('Query decoding (STS, IAM)', () => {
 });
 
 // Maps, flattened lists, nested structures, locationNames, timestamps, blobs and booleans.
-const synthetic: ServiceModel = {
+const synthetic: BindingModel = {
   protocol: 'query',
   apiVersion: '2020-01-01',
   xmlNamespace: 'https://example.com/doc/2020-01-01/',

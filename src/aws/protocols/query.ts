@@ -4,12 +4,12 @@
 // docs/protocols.md for what each answer is checked against and what is not verified.
 import { isUtf8 } from 'node:buffer';
 import {
+  type BindingModel,
   type Decoded,
   iso8601,
   type MemberRef,
   type Protocol,
   ProtocolError,
-  type ServiceModel,
   type ServiceShape,
   shapeIn,
   type TimestampFormat,
@@ -163,7 +163,7 @@ const serializedName = (ref: MemberRef | undefined, fallback: string): string =>
 
 function readMembers(
   node: Node,
-  model: ServiceModel,
+  model: BindingModel,
   shape: ServiceShape,
   path: string,
   depth: number,
@@ -190,7 +190,7 @@ function readMembers(
 
 function readList(
   itemsNode: Node,
-  model: ServiceModel,
+  model: BindingModel,
   shape: ServiceShape,
   path: string,
   depth: number,
@@ -206,7 +206,7 @@ function readList(
 
 function readValue(
   node: Node,
-  model: ServiceModel,
+  model: BindingModel,
   shapeName: string,
   path: string,
   depth: number,
@@ -297,7 +297,7 @@ function scalarOf(text: string, shape: ServiceShape): unknown {
   }
 }
 
-function decodeRequest(req: WireRequest, model: ServiceModel): Decoded | WireError {
+function decodeRequest(req: WireRequest, model: BindingModel): Decoded | WireError {
   const params = paramsOf(req);
   if (params instanceof ProtocolError) return params;
   const action = params.get('Action');
@@ -324,7 +324,7 @@ function decodeRequest(req: WireRequest, model: ServiceModel): Decoded | WireErr
 export function serializeQueryInput(
   operation: string,
   input: Record<string, unknown>,
-  model: ServiceModel,
+  model: BindingModel,
 ): string {
   const op = model.operations[operation];
   if (!op) throw new Error(`unknown operation ${operation}`);
@@ -339,7 +339,7 @@ export function serializeQueryInput(
 function writeStructure(
   out: [string, string][],
   value: Record<string, unknown>,
-  model: ServiceModel,
+  model: BindingModel,
   shape: ServiceShape,
   prefix: string,
 ): void {
@@ -354,7 +354,7 @@ function writeStructure(
 function writeValue(
   out: [string, string][],
   value: unknown,
-  model: ServiceModel,
+  model: BindingModel,
   ref: MemberRef,
   prefix: string,
 ): void {
@@ -454,7 +454,7 @@ function scalarText(value: unknown, shape: ServiceShape): string {
 function xmlMembers(
   lines: string[],
   value: Record<string, unknown>,
-  model: ServiceModel,
+  model: BindingModel,
   shape: ServiceShape,
   depth: number,
 ): void {
@@ -475,7 +475,7 @@ function xmlValue(
   lines: string[],
   tag: string,
   value: unknown,
-  model: ServiceModel,
+  model: BindingModel,
   ref: MemberRef,
   depth: number,
 ): void {
@@ -551,7 +551,7 @@ function xmlResponse(status: number, lines: readonly string[], requestId: string
 function encodeOutput(
   operation: string,
   output: unknown,
-  model: ServiceModel,
+  model: BindingModel,
   requestId: string,
 ): WireResponse {
   const op = model.operations[operation];
@@ -580,7 +580,7 @@ function encodeOutput(
  * Sender for client faults, Receiver for server faults. The namespace is the service's, except
  * for the front end's InvalidAction (AWS_FAULT_NAMESPACE). A MissingActionRedirect is a bare 302.
  */
-export function encodeQueryError(err: WireError, requestId: string, model?: ServiceModel): WireResponse {
+export function encodeQueryError(err: WireError, requestId: string, model?: BindingModel): WireResponse {
   if (err instanceof MissingActionRedirect)
     return {
       status: 302,
@@ -599,7 +599,7 @@ export function encodeQueryError(err: WireError, requestId: string, model?: Serv
   return xmlResponse(err.status, lines, requestId);
 }
 
-export const query: Protocol<ServiceModel> = {
+export const query: Protocol<BindingModel> = {
   name: 'query',
   decode: decodeRequest,
   encodeOutput,

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { AwsError, clientError, errorClass, frontEndErrors, serverError } from '../errors.js';
 import lambdaRaw from './fixtures/lambda.json' with { type: 'json' };
-import { isDecoded, ProtocolError, type ServiceModel, type WireError, type WireRequest } from './protocol.js';
+import { type BindingModel, isDecoded, ProtocolError, type WireError, type WireRequest } from './protocol.js';
 import {
   createRestJson,
   encodeRestJsonError,
@@ -14,7 +14,7 @@ import {
   UNKNOWN_OPERATION_BODY,
 } from './rest-json.js';
 
-const lambda = lambdaRaw as unknown as ServiceModel;
+const lambda = lambdaRaw as unknown as BindingModel;
 
 function req(
   method: string,
@@ -34,14 +34,14 @@ function req(
 
 function decodeOk(
   r: WireRequest,
-  model: ServiceModel = lambda,
+  model: BindingModel = lambda,
 ): { operation: string; input: Record<string, unknown> } {
   const out = restJson.decode(r, model);
   if (!isDecoded(out)) assert.fail(`expected an operation, got ${out.name}: ${out.message}`);
   return out;
 }
 
-function decodeErr(r: WireRequest, model: ServiceModel = lambda): WireError {
+function decodeErr(r: WireRequest, model: BindingModel = lambda): WireError {
   const out = restJson.decode(r, model);
   if (isDecoded(out)) assert.fail(`expected an error, got ${out.operation}`);
   return out;
@@ -162,7 +162,7 @@ describe('REST-JSON routing (Lambda model)', () => {
 
 // A synthetic model for what Lambda's model lacks: greedy labels, prefix headers, query maps,
 // header lists and timestamps, structure payloads.
-const synthetic: ServiceModel = {
+const synthetic: BindingModel = {
   protocol: 'rest-json',
   apiVersion: '2020-01-01',
   operations: {
@@ -412,7 +412,7 @@ describe('REST-JSON input binding', () => {
   it('bounds nesting: a value deeper than its shape stays raw (for the validator), recursion stops at restJsonDepthMax', () => {
     const deep = `{"Tags":${'['.repeat(10_000)}${']'.repeat(10_000)}}`;
     assert.ok(Array.isArray(decodeOk(req('POST', '/2017-03-31/tags/r', deep)).input.Tags));
-    const recursive: ServiceModel = {
+    const recursive: BindingModel = {
       ...synthetic,
       operations: {
         Put: { http: { method: 'POST', requestUri: '/n' }, input: 'Node', output: null, errors: [] },

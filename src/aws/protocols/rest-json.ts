@@ -5,12 +5,12 @@
 // each answer is checked against.
 import { isUtf8 } from 'node:buffer';
 import {
+  type BindingModel,
   type Decoded,
   errorShapeOf,
   type MemberRef,
   type Protocol,
   ProtocolError,
-  type ServiceModel,
   type ServiceOperation,
   type ServiceShape,
   shapeIn,
@@ -55,9 +55,9 @@ interface Route {
   readonly rank: number;
 }
 
-const routeTables = new WeakMap<ServiceModel, readonly Route[]>();
+const routeTables = new WeakMap<BindingModel, readonly Route[]>();
 
-function routesOf(model: ServiceModel): readonly Route[] {
+function routesOf(model: BindingModel): readonly Route[] {
   let routes = routeTables.get(model);
   if (!routes) {
     routes = Object.entries(model.operations).map(([name, op]) => compileRoute(name, op));
@@ -137,7 +137,7 @@ export interface RouteMatch {
 
 /** The operation a method + path + query selects, or undefined (answered as UnknownOperationException). */
 export function route(
-  model: ServiceModel,
+  model: BindingModel,
   method: string,
   path: string,
   query: URLSearchParams,
@@ -225,7 +225,7 @@ function headerValue(headers: WireRequest['headers'], name: string): string | un
 
 function decodeRequest(
   req: WireRequest,
-  model: ServiceModel,
+  model: BindingModel,
   noRoute: () => ProtocolError = unknownOperation,
 ): Decoded | WireError {
   const matched = route(model, req.method, req.path, req.query);
@@ -242,7 +242,7 @@ function decodeRequest(
 
 function bindInput(
   req: WireRequest,
-  model: ServiceModel,
+  model: BindingModel,
   shapeName: string,
   labels: ReadonlyMap<string, string>,
 ): Record<string, unknown> {
@@ -353,7 +353,7 @@ function parseJsonBody(body: Buffer): Record<string, unknown> {
 }
 
 /** Copies a JSON value into the shape: known members only, blobs decoded, timestamps to epoch ms. */
-function readJson(value: unknown, model: ServiceModel, shapeName: string, depth: number): unknown {
+function readJson(value: unknown, model: BindingModel, shapeName: string, depth: number): unknown {
   if (depth > restJsonDepthMax) throw serialization('Request body is nested too deeply');
   const shape = shapeIn(model, shapeName);
   switch (shape.type) {
@@ -411,7 +411,7 @@ function defineData(out: Record<string, unknown>, key: string, value: unknown): 
 /** RFC 7231 IMF-fixdate, the default for timestamps in headers. */
 const httpDate = (ms: number): string => new Date(ms).toUTCString();
 
-function headerText(value: unknown, shape: ServiceShape, model: ServiceModel): string | undefined {
+function headerText(value: unknown, shape: ServiceShape, model: BindingModel): string | undefined {
   if (value === undefined || value === null) return undefined;
   switch (shape.type) {
     case 'timestamp': {
@@ -444,7 +444,7 @@ function membersIn(shape: ServiceShape, value: Record<string, unknown>): [string
     .map((name) => [name, members[name] as MemberRef]);
 }
 
-function jsonValue(value: unknown, model: ServiceModel, shapeName: string, depth: number): unknown {
+function jsonValue(value: unknown, model: BindingModel, shapeName: string, depth: number): unknown {
   if (depth > restJsonDepthMax) throw new Error('output nested too deeply');
   const shape = shapeIn(model, shapeName);
   switch (shape.type) {
@@ -487,7 +487,7 @@ function jsonValue(value: unknown, model: ServiceModel, shapeName: string, depth
 function encodeOutput(
   operation: string,
   output: unknown,
-  model: ServiceModel,
+  model: BindingModel,
   requestId: string,
 ): WireResponse {
   const op = model.operations[operation];
@@ -562,7 +562,7 @@ function encodeOutput(
  * the model does not list (the front end's) carry only the message under `err.messageKey`.
  * An UnknownOperationException with status 404 is the Coral front end's bare XML answer.
  */
-export function encodeRestJsonError(err: WireError, requestId: string, model?: ServiceModel): WireResponse {
+export function encodeRestJsonError(err: WireError, requestId: string, model?: BindingModel): WireResponse {
   if (err.name === 'UnknownOperationException' && err.status === 404) {
     const bytes = Buffer.from(UNKNOWN_OPERATION_BODY, 'utf8');
     return {
@@ -604,7 +604,7 @@ export interface RestJsonOptions {
   readonly unknownRoute?: 'unknown-operation' | 'access-denied';
 }
 
-export function createRestJson(options: RestJsonOptions = {}): Protocol<ServiceModel> {
+export function createRestJson(options: RestJsonOptions = {}): Protocol<BindingModel> {
   const noRoute = options.unknownRoute === 'access-denied' ? unroutableAccessDenied : unknownOperation;
   return {
     name: 'rest-json',
@@ -614,4 +614,4 @@ export function createRestJson(options: RestJsonOptions = {}): Protocol<ServiceM
   };
 }
 
-export const restJson: Protocol<ServiceModel> = createRestJson();
+export const restJson: Protocol<BindingModel> = createRestJson();

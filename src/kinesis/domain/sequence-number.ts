@@ -100,20 +100,28 @@ export function encodeSequenceRange(
   return out;
 }
 
-/** Sequence numbers of records read back (consecutive offsets take the cheap path). */
+/**
+ * Sequence numbers of records read back: each run of consecutive offsets that arrived in the same
+ * second steps one BigInt (no per-record encode), as a PutRecords batch does.
+ */
 export function sequenceNumbersOf(
   shard: ShardStamp,
   records: readonly { readonly offset: number; readonly timestampMs: number }[],
 ): string[] {
-  const first = records[0];
-  const last = records[records.length - 1];
-  if (first === undefined || last === undefined) return [];
-  if (
-    last.offset - first.offset === records.length - 1 &&
-    Math.floor(first.timestampMs / 1000) === Math.floor(last.timestampMs / 1000)
-  )
-    return encodeSequenceRange(shard, first.offset, records.length, first.timestampMs);
-  return records.map((r) => encodeSequenceNumber(shard, r.offset, r.timestampMs));
+  const out: string[] = new Array(records.length);
+  let current = 0n;
+  let lastOffset = Number.NaN;
+  let lastSecond = Number.NaN;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    const second = Math.floor(r.timestampMs / 1000);
+    if (r.offset === lastOffset + 1 && second === lastSecond) current += COUNTER_STEP;
+    else current = base(shard, timeSecsOf(shard, r.timestampMs)) + BigInt(r.offset + 1) * COUNTER_STEP;
+    out[i] = current.toString();
+    lastOffset = r.offset;
+    lastSecond = second;
+  }
+  return out;
 }
 
 // ---- Reading numbers back ------------------------------------------------------------------

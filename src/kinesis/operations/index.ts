@@ -3,6 +3,7 @@
 // rates, the authorizer, the docs' operation list and the coverage tests all read it. Operations
 // of the model without an entry here (the Channels family) answer "not implemented".
 import type { OpContext } from '../../aws/operation.js';
+import type { OperationEntry } from '../../aws/service.js';
 import {
   arnResource,
   consumerOrStreamResource,
@@ -284,13 +285,8 @@ export const kinesisOperations: OperationTable = {
 };
 
 /** The entry of `name`, typed for dispatch (inputs are validated against the model before). */
-export interface DispatchEntry {
-  readonly name: string;
+export interface DispatchEntry extends OperationEntry {
   readonly handler: (services: Services, input: unknown, ctx: OpContext) => Promise<unknown>;
-  readonly rateTps?: number;
-  readonly fastPath?: 'json-input' | 'json-input-offload';
-  readonly streaming?: boolean;
-  readonly iam: { readonly action: string; resources(input: unknown, ctx: OpContext): readonly string[] };
 }
 
 const notImplemented = (name: string): DispatchEntry => ({

@@ -38,8 +38,6 @@ export function createServices(config: Config, engine: StorageEngine, faults?: F
   };
 }
 
-export type KinesisInput<N extends OperationName> = Operations[N]['input'];
-
 /** An operation's handler, typed by the generated model types. */
 export type Handler<N extends OperationName> = OperationSpec<
   Services,
