@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   CreateStreamCommand,
   DeleteResourcePolicyCommand,
+  DescribeStreamCommand,
   DescribeStreamConsumerCommand,
   DescribeStreamSummaryCommand,
   GetRecordsCommand,
@@ -15,6 +16,7 @@ import {
   PutRecordsCommand,
   PutResourcePolicyCommand,
   RegisterStreamConsumerCommand,
+  SplitShardCommand,
 } from '@aws-sdk/client-kinesis';
 import { ACCOUNT, kinesis, randomName, startTestServer, type TestServer, waitFor } from './helpers.js';
 import { rawHttp } from './protocol-client.js';
@@ -102,6 +104,30 @@ describe('recorded answers (issue 12)', () => {
       const diff = arrival - timeOf(r.SequenceNumber as string);
       assert.ok(diff >= 0 && diff <= 3, `arrival ${arrival} vs time field: ${diff}`);
     }
+  });
+
+  it("a closed shard's EndingSequenceNumber is its last record's number, also when the close comes seconds later", async () => {
+    const arn = await activeStream();
+    const put = await client.send(
+      new PutRecordCommand({ StreamARN: arn, PartitionKey: 'k', Data: Buffer.from('x') }),
+    );
+    // The close falls in a later second than the record's arrival.
+    await new Promise((r) => setTimeout(r, 1_100));
+    await client.send(
+      new SplitShardCommand({
+        StreamARN: arn,
+        ShardToSplit: 'shardId-000000000000',
+        NewStartingHashKey: (2n ** 127n).toString(),
+      }),
+    );
+    const parent = await waitFor(async () => {
+      const d = await client.send(new DescribeStreamCommand({ StreamARN: arn }));
+      const s = d.StreamDescription;
+      return s?.StreamStatus === 'ACTIVE'
+        ? s.Shards?.find((x) => x.ShardId === 'shardId-000000000000')
+        : undefined;
+    });
+    assert.equal(parent.SequenceNumberRange?.EndingSequenceNumber, put.SequenceNumber);
   });
 
   it('DeleteResourcePolicy without a policy is ResourceNotFoundException (stream), a policy deletes once', async () => {

@@ -113,21 +113,29 @@ export function planOf(set: ShardSet, steps: readonly ReshardStep[], nowMs: numb
 }
 
 /**
- * Commits a plan: shards in `closes` get their final end offsets and close time, created shards
- * their creation time. The result is what the metadata stores.
+ * Commits a plan: shards in `closes` get their final end offsets, the arrival time of their last
+ * record (`endTimesMs`, for those that have one) and close time, created shards their creation
+ * time. The result is what the metadata stores.
  */
 export function commitPlan(
   shards: readonly ShardMeta[],
   plan: ReshardPlan,
   endOffsets: ReadonlyMap<number, number>,
   nowMs: number,
+  endTimesMs: ReadonlyMap<number, number> = new Map(),
 ): ShardMeta[] {
   const closing = new Set(plan.closes);
   const kept = shards.map((s) => {
     if (!closing.has(s.index)) return s;
     const end = endOffsets.get(s.index);
     if (end === undefined) throw new Error(`no end offset for closing shard ${s.index}`);
-    return { ...s, closedEndOffset: end, closedAtMs: nowMs };
+    const endTimeMs = endTimesMs.get(s.index);
+    return {
+      ...s,
+      closedEndOffset: end,
+      closedAtMs: nowMs,
+      ...(endTimeMs !== undefined ? { closedEndTimeMs: endTimeMs } : {}),
+    };
   });
   // Children's sequence numbers must sort above their parents': their creation seconds lead the
   // layout, so a child created within a parent's creation second carries the next second.

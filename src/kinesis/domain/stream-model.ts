@@ -28,6 +28,8 @@ export interface ShardMeta {
   /** Set when the shard is closed by resharding: the log offset one past its last record. */
   readonly closedEndOffset?: number;
   readonly closedAtMs?: number;
+  /** Arrival time of the closed shard's last record (its EndingSequenceNumber's time field). */
+  readonly closedEndTimeMs?: number;
   /**
    * Set by the retention sweeper when it drops the log of a closed shard whose data all passed
    * retention: the shard stays gone even if the retention period is raised later.

@@ -25,7 +25,12 @@ export function shardOutput(shard: ShardMeta): Shard {
   };
   // A closed shard ends at its last record (at its start when it never had one).
   if (shard.closedEndOffset !== undefined)
-    range.EndingSequenceNumber = encodeSequenceNumber(shard, shard.closedEndOffset - 1, shard.closedAtMs);
+    range.EndingSequenceNumber = encodeSequenceNumber(
+      shard,
+      shard.closedEndOffset - 1,
+      // The last record's number; a shard that never had one ends at its StartingSequenceNumber.
+      shard.closedEndTimeMs ?? (shard.closedEndOffset === 0 ? undefined : shard.closedAtMs),
+    );
   return {
     ShardId: shardIdOf(shard.index),
     ...(shard.parent !== undefined ? { ParentShardId: shardIdOf(shard.parent) } : {}),

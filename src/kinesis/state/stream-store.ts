@@ -99,7 +99,17 @@ export class StreamStore {
         // A pending plan is never withdrawn (only the stream's deletion ends it), so sealing before
         // the metadata commit is safe: a retry seals again and gets the same offsets.
         const ends = new Map<number, number>();
-        for (const i of plan.closes) ends.set(i, await logs.seal(logIdOf(meta, i)));
+        const endTimes = new Map<number, number>();
+        for (const i of plan.closes) {
+          const logId = logIdOf(meta, i);
+          const end = await logs.seal(logId);
+          ends.set(i, end);
+          // The last record's arrival time: the closed shard's EndingSequenceNumber carries it.
+          if (end > 0) {
+            const { lastTimestampMs } = await logs.read(logId, end, { maxRecords: 1, maxBytes: 1 });
+            if (lastTimestampMs !== undefined) endTimes.set(i, lastTimestampMs);
+          }
+        }
         for (const s of plan.created) {
           await logs.create(logIdOf(meta, s.index));
           // Intermediate shards of an UpdateShardCount are created closed: their logs never take a record.
@@ -108,7 +118,7 @@ export class StreamStore {
         const { reshard: _done, ...rest } = meta;
         const next = settle({
           ...rest,
-          shards: commitPlan(meta.shards, plan, ends, nowMs),
+          shards: commitPlan(meta.shards, plan, ends, nowMs, endTimes),
           nextShardIndex: plan.nextShardIndex,
         });
         try {
